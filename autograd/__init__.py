@@ -1,0 +1,27 @@
+"""autograd: a Tensor with tape-based reverse-mode automatic differentiation, on numpy.
+
+>>> import autograd as ag
+>>> x = ag.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+>>> y = (x * x).sum()
+>>> y.backward()
+>>> x.grad
+tensor([[2., 4.],
+        [6., 8.]])
+"""
+from .tensor import Tensor
+from .dtypes import float32, float64, int64, bool_ as bool  # noqa: A001  (as torch.bool)
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .functions import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp, cos, div, elu, exp,
+                        expand, flatten, leaky_relu, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
+                        minimum, mul, neg, pad, permute, pow, prod, relu, reshape, sigmoid, sin, softmax, softplus,
+                        sqrt, squeeze, stack, std, sub, sum, tanh, to, transpose, unsqueeze, var, where)
+from . import registry  # noqa: F401  (attaches the ops to Tensor)
+from .creation import (arange, default_generator, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+                       manual_seed, ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros,
+                       zeros_like)
+from .engine import grad
+from .gradcheck import GradcheckError, gradcheck
+from .higher import hessian, hvp
+from .function import Function
+
+__version__ = "0.1.0"

@@ -1,0 +1,195 @@
+"""The two backends every op's backward is written against, and `unbroadcast`.
+
+`NumpyBackend` computes gradients as plain numpy arrays (the ordinary backward pass).
+`TensorBackend` offers the same functions as recorded Tensor ops, so that under
+`create_graph=True` the backward pass lands on the tape and can be differentiated again.
+Operators (`+ - * / ** @`, comparisons, indexing) work on both arrays and Tensors and need
+no entry here.
+"""
+import numpy as np
+
+from . import kernels
+from .tensor import Tensor
+
+
+def unbroadcast(xp, grad, shape, op_name="op"):
+    """Sum `grad` over the axes that broadcasting added or stretched, giving it `shape`.
+
+    The one place where broadcasting is undone.
+
+    >>> unbroadcast(NumpyBackend, np.ones((2, 3)), (3,))
+    array([2., 2., 2.])
+    """
+    extra = grad.ndim - len(shape)
+    if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):
+        raise RuntimeError(f"{op_name}'s backward produced a gradient of shape {grad.shape} for an input of "
+                           f"shape {shape}")
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    if axes:
+        grad = xp.sum(grad, axes, True)
+    return xp.reshape(grad, shape) if grad.shape != shape else grad
+
+
+def _scatter_into_zeros(grad, index, shape):
+    out = np.zeros(shape, dtype=grad.dtype)
+    if _is_basic(index):
+        out[index] = grad
+    else:
+        np.add.at(out, index, grad)  # repeated integer indices accumulate
+    return out
+
+
+def _is_basic(index):
+    return not any(isinstance(part, np.ndarray) for part in index)
+
+
+def _prod_of_others(x, axis):
+    """For every element, the product of the other elements along `axis` (exact with zeros)."""
+    axes = tuple(range(x.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    axes = tuple(a % x.ndim for a in axes)
+    kept = [a for a in range(x.ndim) if a not in axes]
+    moved = np.transpose(x, kept + list(axes))
+    flat = moved.reshape(moved.shape[: len(kept)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), x.dtype)
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (before * after).reshape(moved.shape)
+    return np.transpose(others, np.argsort(kept + list(axes)))
+
+
+class NumpyBackend:
+    """Gradients as numpy arrays."""
+
+    log = staticmethod(np.log)
+    sign = staticmethod(np.sign)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    where = staticmethod(np.where)
+    reshape = staticmethod(np.reshape)
+    transpose = staticmethod(np.transpose)
+    swapaxes = staticmethod(np.swapaxes)
+    broadcast_to = staticmethod(np.broadcast_to)
+    matmul = staticmethod(np.matmul)
+    scatter_into_zeros = staticmethod(_scatter_into_zeros)
+    prod_of_others = staticmethod(_prod_of_others)
+
+    @staticmethod
+    def sum(x, axis, keepdims):
+        return x.sum(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def astype(x, dtype):
+        return x.astype(dtype)
+
+    @staticmethod
+    def constant(array):
+        return array
+
+    @staticmethod
+    def sigmoid(x):
+        return kernels.sigmoid(x)
+
+    @staticmethod
+    def relu_backward(grad, out):
+        return kernels.relu_backward(grad, out)
+
+    @staticmethod
+    def sigmoid_backward(grad, out):
+        return kernels.sigmoid_backward(grad, out)
+
+    @staticmethod
+    def tanh_backward(grad, out):
+        return kernels.tanh_backward(grad, out)
+
+
+class TensorBackend:
+    """Gradients as Tensors, every step recorded (for `create_graph=True`)."""
+
+    @staticmethod
+    def _ops():
+        from . import ops
+
+        return ops
+
+    @staticmethod
+    def log(x):
+        return TensorBackend._ops().Log.apply(x)
+
+    @staticmethod
+    def sin(x):
+        return TensorBackend._ops().Sin.apply(x)
+
+    @staticmethod
+    def cos(x):
+        return TensorBackend._ops().Cos.apply(x)
+
+    @staticmethod
+    def sigmoid(x):
+        return TensorBackend._ops().Sigmoid.apply(x)
+
+    @staticmethod
+    def sign(x):
+        return Tensor._make(np.sign(x.data))
+
+    @staticmethod
+    def where(condition, a, b):
+        if isinstance(condition, Tensor):
+            condition = condition.data
+        return TensorBackend._ops().Where.apply(condition, a, b)
+
+    @staticmethod
+    def reshape(x, shape):
+        return TensorBackend._ops().Reshape.apply(x, shape=tuple(shape))
+
+    @staticmethod
+    def transpose(x, axes):
+        return TensorBackend._ops().Permute.apply(x, axes=tuple(axes))
+
+    @staticmethod
+    def swapaxes(x, first, second):
+        axes = list(range(x.ndim))
+        axes[first], axes[second] = axes[second], axes[first]
+        return TensorBackend.transpose(x, axes)
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return TensorBackend._ops().Expand.apply(x, shape=tuple(shape))
+
+    @staticmethod
+    def matmul(a, b):
+        return TensorBackend._ops().Matmul.apply(a, b)
+
+    @staticmethod
+    def sum(x, axis, keepdims):
+        return TensorBackend._ops().Sum.apply(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def astype(x, dtype):
+        return TensorBackend._ops().Cast.apply(x, dtype=dtype)
+
+    @staticmethod
+    def constant(array):
+        return Tensor._make(array)
+
+    @staticmethod
+    def scatter_into_zeros(grad, index, shape):
+        return TensorBackend._ops().ScatterIntoZeros.apply(grad, index=index, shape=shape)
+
+    @staticmethod
+    def prod_of_others(x, axis):
+        # Second derivatives of prod go through out / x, so they assume no zero inputs.
+        return TensorBackend._ops().Prod.apply(x, axis=axis, keepdims=True) / x
+
+    @staticmethod
+    def relu_backward(grad, out):
+        return grad * (out > 0)
+
+    @staticmethod
+    def sigmoid_backward(grad, out):
+        return grad * out * (1 - out)
+
+    @staticmethod
+    def tanh_backward(grad, out):
+        return grad * (1 - out * out)

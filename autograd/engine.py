@@ -1,0 +1,235 @@
+"""The reverse pass: walk the record backwards from the outputs, accumulating gradients.
+
+Every recorded op carries a sequence number from the moment it ran. Sorting the ops reachable
+from the outputs by that number, newest first, replays the tape in reverse, which is always a
+valid order: an op's inputs were recorded before it. The walk is a loop, so a chain of any length
+backpropagates without touching Python's recursion limit.
+"""
+import numpy as np
+
+from . import backends
+from .grad_mode import set_grad_enabled
+from .tensor import Tensor
+
+
+def backward(outputs, output_grads, retain_graph=None, create_graph=False):
+    """Accumulate gradients of `outputs` into the `.grad` of every leaf that requires grad."""
+    _run(outputs, output_grads, retain_graph, create_graph, targets=None)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """The gradients of `outputs` with respect to `inputs`, as a tuple (leaves' `.grad` untouched).
+
+    As `torch.autograd.grad`. With `create_graph=True` the results are themselves recorded, so
+    they can be differentiated again.
+
+    >>> import autograd as ag
+    >>> x = ag.tensor(3.0, requires_grad=True)
+    >>> (dx,) = ag.grad(x ** 3, x, create_graph=True)
+    >>> (dxx,) = ag.grad(dx, x)
+    >>> dx.item(), dxx.item()
+    (27.0, 18.0)
+    """
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    for position, tensor in enumerate(inputs):
+        if not isinstance(tensor, Tensor) or not tensor.requires_grad:
+            raise RuntimeError(f"input {position} to grad() does not require grad")
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad() got {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
+    captured = _run(outputs, grad_outputs, retain_graph, create_graph, targets=inputs)
+    results = []
+    for position, (tensor, value) in enumerate(zip(inputs, captured)):
+        if value is None and not allow_unused:
+            raise RuntimeError(f"input {position} to grad() (shape {tensor.shape}) was not used to compute "
+                               "the outputs; pass allow_unused=True to get None for it")
+        results.append(None if value is None else (value if create_graph else Tensor._make(value)))
+    return tuple(results)
+
+
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _root_grads(outputs, output_grads, create_graph):
+    grads = []
+    for position, (output, given) in enumerate(zip(outputs, output_grads)):
+        if not isinstance(output, Tensor) or not output.requires_grad:
+            raise RuntimeError(f"output {position} does not require grad and has no grad_fn: nothing to differentiate")
+        if given is None:
+            if output.data.size != 1:
+                raise RuntimeError(f"backward() on a tensor of shape {output.shape} needs `gradient` "
+                                   "(a tensor of the same shape); it is only implied for one-element outputs")
+            value = np.ones(output.shape, output.dtype)
+            given = Tensor._make(value) if create_graph else value
+        else:
+            if not isinstance(given, Tensor):
+                given = Tensor(given, dtype=output.dtype)
+            if given.shape != output.shape:
+                raise RuntimeError(f"gradient has shape {given.shape} but the output has shape {output.shape}")
+            if not create_graph:
+                given = given.data.astype(output.dtype, copy=False)
+        grads.append(given)
+    return grads
+
+
+def _reachable(outputs):
+    """The recorded ops the outputs depend on, newest first."""
+    seen = set()
+    stack = [output.grad_fn for output in outputs if output.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        if node.released:
+            raise RuntimeError(
+                f"trying to backward through the graph a second time: {node.name} already released what it "
+                "saved. Pass retain_graph=True to the first backward() if you need to go through it again"
+            )
+        seen.add(node)
+        for arg in node.inputs:
+            if isinstance(arg, Tensor) and arg.grad_fn is not None:
+                stack.append(arg.grad_fn)
+    return sorted(seen, key=_by_seq, reverse=True)
+
+
+def _by_seq(node):
+    return node.seq
+
+
+def _run(outputs, output_grads, retain_graph, create_graph, targets):
+    if retain_graph is None:
+        retain_graph = create_graph
+    xp = backends.TensorBackend if create_graph else backends.NumpyBackend
+    order = _reachable(outputs)
+    accumulator = _Accumulator(create_graph, targets)
+    pending = {}  # node -> gradient of its output, summed over its consumers so far
+    for output, value in zip(outputs, _root_grads(outputs, output_grads, create_graph)):
+        accumulator.hand_out(value)
+        if output.grad_fn is None:
+            accumulator.to_leaf(output, value)
+        else:
+            _add_pending(pending, output.grad_fn, value)
+
+    with set_grad_enabled(create_graph):
+        for node in order:
+            grad = pending.pop(node, None)
+            if grad is None:
+                continue
+            if node.hooks:
+                grad = _run_hooks(node.hooks, grad, create_graph)
+            if node.retained is not None or accumulator.targets:
+                accumulator.to_non_leaf(node, grad)
+            node.check_versions()
+            if create_graph:
+                args = list(node.inputs)
+                if node.saves_output:
+                    args.append(type(node).apply(*node.inputs, **node.options))
+            else:
+                args = [a.data if isinstance(a, Tensor) else a for a in node.inputs]
+                if node.saves_output:
+                    args.append(node.out)
+            input_grads = node.backward(xp, grad, *args)
+            for arg, needed, input_grad in zip(node.inputs, node.needs, input_grads):
+                if not needed or input_grad is None:
+                    continue
+                if input_grad.shape != arg.data.shape:
+                    input_grad = backends.unbroadcast(xp, input_grad, arg.data.shape, node.name)
+                if input_grad.dtype != arg.data.dtype:
+                    input_grad = xp.astype(input_grad, arg.data.dtype)
+                fresh = accumulator.hand_out(input_grad)
+                if arg.grad_fn is None:
+                    accumulator.to_leaf(arg, input_grad, fresh)
+                else:
+                    _add_pending(pending, arg.grad_fn, input_grad)
+            if not retain_graph:
+                node.release()
+    return accumulator.captured()
+
+
+def _add_pending(pending, node, grad):
+    previous = pending.get(node)
+    pending[node] = grad if previous is None else previous + grad
+
+
+def _run_hooks(hooks, grad, create_graph):
+    wrapped = grad if create_graph else Tensor._make(grad)
+    for hook in hooks:
+        result = hook(wrapped)
+        if result is not None:
+            if result.shape != wrapped.shape:
+                raise RuntimeError(f"a hook returned a gradient of shape {result.shape}, expected {wrapped.shape}")
+            wrapped = result
+    return wrapped if create_graph else wrapped.data
+
+
+class _Accumulator:
+    """Where gradients end up: leaves' `.grad` (backward) or a list of results (`grad()`).
+
+    In an ordinary backward pass a leaf takes ownership of a freshly computed gradient array
+    rather than copying it, and later passes add into that buffer in place, so training loops do
+    not churn large temporaries. An array that was already handed to someone else (the same
+    gradient flowing to two leaves through an add) or that is a view is copied first.
+    """
+
+    def __init__(self, create_graph, targets):
+        self.create_graph = create_graph
+        self.targets = targets
+        self.results = [None] * len(targets) if targets else None
+        self.handed = set()
+
+    def hand_out(self, grad):
+        """Note that `grad` is being passed on; True if this array was not passed on before."""
+        if self.create_graph:
+            return False
+        key = id(grad)
+        if key in self.handed:
+            return False
+        self.handed.add(key)
+        return True
+
+    def to_leaf(self, leaf, grad, fresh=False):
+        if leaf._hooks:
+            grad = _run_hooks(leaf._hooks, grad, self.create_graph)
+            fresh = False
+        if self.targets is not None:
+            self._capture(leaf, grad)
+            return
+        if self.create_graph:
+            leaf.grad = grad if leaf.grad is None else leaf.grad + grad
+            return
+        current = leaf.grad
+        if current is None:
+            leaf.grad = Tensor._make(self._own(grad, fresh))
+        elif current.grad_fn is None and current.data.flags.writeable and not current.requires_grad:
+            current.data += grad
+        else:
+            leaf.grad = Tensor._make(current.data + grad)
+
+    def to_non_leaf(self, node, grad):
+        if self.targets is not None:
+            for tensor in self.targets:
+                if tensor.grad_fn is node:
+                    self._capture(tensor, grad)
+        if node.retained is not None and self.targets is None:
+            tensor = node.retained()
+            if tensor is not None:
+                value = grad if self.create_graph else Tensor._make(np.array(grad))
+                tensor.grad = value if tensor.grad is None else tensor.grad + value
+
+    def _own(self, grad, fresh):
+        if fresh and grad.base is None and grad.flags.writeable:
+            return grad
+        return np.array(grad)
+
+    def _capture(self, tensor, grad):
+        for position, target in enumerate(self.targets):
+            if target is tensor:
+                previous = self.results[position]
+                self.results[position] = grad if previous is None else previous + grad
+
+    def captured(self):
+        return self.results

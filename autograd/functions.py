@@ -1,0 +1,486 @@
+"""The public functions on tensors: argument checks, then a primitive or a composition of them.
+
+Everything here is available both as `autograd.name(x, ...)` and as the method `x.name(...)`
+(see `registry.py`). Softmax, logsumexp, mean, var and friends are compositions of primitives,
+so they need no gradient code of their own.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes, ops
+from .tensor import Tensor
+
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def ensure_tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _operand(x):
+    """Tensors and Python numbers pass as they are; arrays and lists become constant tensors."""
+    if isinstance(x, (Tensor, int, float, bool)):
+        return x
+    return Tensor(x)
+
+
+def check_dims(dim, ndim, name):
+    """Normalise `dim` (None, int or sequence of ints) to None or a sorted tuple of axes."""
+    if dim is None or ndim == 0 and dim in (0, -1, (), (0,), (-1,)):
+        return None
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    axes = []
+    for d in dims:
+        if not isinstance(d, (int, np.integer)) or isinstance(d, bool):
+            raise TypeError(f"{name}: dim must be an int or a tuple of ints, got {d!r}")
+        if not -ndim <= d < ndim:
+            raise ValueError(f"{name}: dim {d} is out of range for a tensor with {ndim} dims")
+        axes.append(int(d) % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{name}: dim {dim} names the same axis twice")
+    return tuple(sorted(axes))
+
+
+def _count(shape, axes):
+    return int(np.prod([shape[a] for a in axes] if axes is not None else shape))
+
+
+# --- arithmetic and math ------------------------------------------------------------------------
+def add(a, b):
+    """a + b with broadcasting."""
+    return ops.Add.apply(ensure_tensor(a), _operand(b))
+
+
+def sub(a, b):
+    """a - b with broadcasting."""
+    return ops.Sub.apply(ensure_tensor(a), _operand(b))
+
+
+def mul(a, b):
+    """a * b with broadcasting."""
+    return ops.Mul.apply(ensure_tensor(a), _operand(b))
+
+
+def div(a, b):
+    """a / b with broadcasting (true division: integer inputs give float32)."""
+    return ops.Div.apply(ensure_tensor(a), _operand(b))
+
+
+def pow(a, b):
+    """a ** b elementwise; either may be a tensor or a number."""
+    return ops.Pow.apply(_operand(a), _operand(b))
+
+
+def neg(x):
+    """-x."""
+    return ops.Neg.apply(x)
+
+
+def matmul(a, b):
+    """Matrix product as numpy's `@`: (..., n, k) @ (..., k, m) -> (..., n, m); 1-d operands are
+    vectors. Batch dimensions broadcast.
+
+    >>> import autograd as ag
+    >>> ag.matmul(ag.ones(2, 3), ag.ones(3)).shape
+    (2,)
+    """
+    return ops.Matmul.apply(ensure_tensor(a), ensure_tensor(b))
+
+
+def exp(x):
+    """e ** x elementwise."""
+    return ops.Exp.apply(x)
+
+
+def log(x):
+    """Natural logarithm elementwise (-inf at 0, nan below)."""
+    return ops.Log.apply(x)
+
+
+def sqrt(x):
+    """Square root elementwise."""
+    return ops.Sqrt.apply(x)
+
+
+def abs(x):
+    """|x| elementwise (gradient 0 at 0, as PyTorch)."""
+    return ops.Abs.apply(x)
+
+
+def sin(x):
+    """sin(x) elementwise."""
+    return ops.Sin.apply(x)
+
+
+def cos(x):
+    """cos(x) elementwise."""
+    return ops.Cos.apply(x)
+
+
+def tanh(x):
+    """Hyperbolic tangent elementwise."""
+    return ops.Tanh.apply(x)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x) elementwise, without overflow for large |x|."""
+    return ops.Sigmoid.apply(x)
+
+
+def relu(x):
+    """max(x, 0) elementwise (gradient 0 at 0)."""
+    return ops.Relu.apply(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x where x > 0, else negative_slope * x."""
+    return ops.LeakyRelu.apply(x, negative_slope=float(negative_slope))
+
+
+def elu(x, alpha=1.0):
+    """x where x > 0, else alpha * (e^x - 1)."""
+    return ops.Elu.apply(x, alpha=float(alpha))
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """log(1 + e^(beta x)) / beta, reverting to x where beta x > threshold (as PyTorch)."""
+    if beta <= 0:
+        raise ValueError(f"softplus: beta must be positive, got {beta}")
+    return ops.Softplus.apply(x, beta=float(beta), threshold=float(threshold))
+
+
+def clamp(x, min=None, max=None):
+    """Clip x to [min, max]; either bound may be None. Gradient 1 inside, 0 outside."""
+    if min is None and max is None:
+        raise ValueError("clamp needs at least one of min and max")
+    if min is not None and max is not None and min > max:
+        raise ValueError(f"clamp: min {min} is greater than max {max}")
+    return ops.Clamp.apply(x, low=min, high=max)
+
+
+def maximum(a, b):
+    """Elementwise max of two tensors (ties split the gradient evenly)."""
+    return ops.Maximum.apply(ensure_tensor(a), _operand(b))
+
+
+def minimum(a, b):
+    """Elementwise min of two tensors (ties split the gradient evenly)."""
+    return ops.Minimum.apply(ensure_tensor(a), _operand(b))
+
+
+def where(condition, a, b):
+    """a where `condition` (a boolean tensor or array) holds, else b; broadcasts all three.
+
+    >>> import autograd as ag
+    >>> x = ag.tensor([-1.0, 2.0])
+    >>> ag.where(x > 0, x, 0.0)
+    tensor([0., 2.])
+    """
+    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if condition.dtype != np.bool_:
+        raise ValueError(f"where: condition must be boolean, got dtype {condition.dtype}")
+    return ops.Where.apply(condition, _operand(a), _operand(b))
+
+
+def to(x, dtype):
+    """x converted to `dtype` (float32, float64, int64 or bool); the gradient flows back."""
+    dtype = dtypes.as_dtype(dtype)
+    return x if x.dtype == dtype else ops.Cast.apply(x, dtype=dtype)
+
+
+# --- reductions ---------------------------------------------------------------------------------
+def sum(x, dim=None, keepdim=False):
+    """Sum over `dim` (an int, a tuple, or None for all).
+
+    >>> import autograd as ag
+    >>> ag.ones(2, 3).sum(dim=1)
+    tensor([3., 3.])
+    """
+    x = ensure_tensor(x)
+    return ops.Sum.apply(x, axis=check_dims(dim, x.ndim, "sum"), keepdims=keepdim)
+
+
+def mean(x, dim=None, keepdim=False):
+    """Arithmetic mean over `dim`."""
+    x = ensure_tensor(x)
+    if not dtypes.is_floating(x.dtype):
+        x = to(x, dtypes.DEFAULT_FLOAT)
+    axes = check_dims(dim, x.ndim, "mean")
+    return ops.Sum.apply(x, axis=axes, keepdims=keepdim) / _count(x.shape, axes)
+
+
+def var(x, dim=None, correction=1, keepdim=False, unbiased=None):
+    """Variance over `dim`, dividing by n - correction (1 by default: unbiased, as PyTorch)."""
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    x = ensure_tensor(x)
+    axes = check_dims(dim, x.ndim, "var")
+    centred = x - mean(x, axes, keepdim=True)
+    return (centred * centred).sum(axes, keepdim=keepdim) / (_count(x.shape, axes) - correction)
+
+
+def std(x, dim=None, correction=1, keepdim=False, unbiased=None):
+    """Standard deviation over `dim` (square root of `var`)."""
+    return sqrt(var(x, dim, correction, keepdim, unbiased))
+
+
+def prod(x, dim=None, keepdim=False):
+    """Product over `dim`."""
+    x = ensure_tensor(x)
+    return ops.Prod.apply(x, axis=check_dims(dim, x.ndim, "prod"), keepdims=keepdim)
+
+
+def amax(x, dim=None, keepdim=False):
+    """Largest value over `dim` (int, tuple or None); tied maxima share the gradient."""
+    x = ensure_tensor(x)
+    _check_not_empty(x, "amax")
+    return ops.Amax.apply(x, axis=check_dims(dim, x.ndim, "amax"), keepdims=keepdim)
+
+
+def amin(x, dim=None, keepdim=False):
+    """Smallest value over `dim` (int, tuple or None); tied minima share the gradient."""
+    x = ensure_tensor(x)
+    _check_not_empty(x, "amin")
+    return ops.Amin.apply(x, axis=check_dims(dim, x.ndim, "amin"), keepdims=keepdim)
+
+
+def max(x, dim=None, keepdim=False):
+    """The largest value; with an int `dim`, a (values, indices) pair as `torch.max(x, dim)`."""
+    if dim is None:
+        return amax(x)
+    return ValuesIndices(amax(x, dim, keepdim), argmax(x, dim, keepdim))
+
+
+def min(x, dim=None, keepdim=False):
+    """The smallest value; with an int `dim`, a (values, indices) pair as `torch.min(x, dim)`."""
+    if dim is None:
+        return amin(x)
+    return ValuesIndices(amin(x, dim, keepdim), argmin(x, dim, keepdim))
+
+
+def _arg_reduce(x, dim, keepdim, reduce, name):
+    x = ensure_tensor(x)
+    _check_not_empty(x, name)
+    if dim is None:
+        index = reduce(x.data)
+        return Tensor._make(np.asarray(index).reshape((1,) * x.ndim if keepdim else ()).astype(np.int64))
+    (axis,) = check_dims(dim, x.ndim, name) or (None,)
+    return Tensor._make(np.asarray(reduce(x.data, axis=axis, keepdims=keepdim), dtype=np.int64))
+
+
+def argmax(x, dim=None, keepdim=False):
+    """Index of the largest value (over the flattened tensor when dim is None); int64, no grad."""
+    return _arg_reduce(x, dim, keepdim, np.argmax, "argmax")
+
+
+def argmin(x, dim=None, keepdim=False):
+    """Index of the smallest value (over the flattened tensor when dim is None); int64, no grad."""
+    return _arg_reduce(x, dim, keepdim, np.argmin, "argmin")
+
+
+def _check_not_empty(x, name):
+    if x.data.size == 0:
+        raise ValueError(f"{name} of an empty tensor of shape {x.shape}")
+
+
+def logsumexp(x, dim=None, keepdim=False):
+    """log(sum(exp(x))) over `dim`, computed stably: no overflow for inputs of +-1000.
+
+    >>> import autograd as ag
+    >>> round(ag.tensor([1000.0, 1000.0]).logsumexp(0).item(), 3)
+    1000.693
+    """
+    x = ensure_tensor(x)
+    axes = check_dims(dim, x.ndim, "logsumexp")
+    shift = np.max(x.data, axis=axes, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+    total = ((x - shift).exp().sum(axes, keepdim=True).log() + shift)
+    return total if keepdim else total.reshape(np.sum(shift, axis=axes).shape)
+
+
+def softmax(x, dim):
+    """exp(x) / sum(exp(x)) along `dim`, stable for large inputs.
+
+    >>> import autograd as ag
+    >>> ag.tensor([0.0, 0.0]).softmax(0)
+    tensor([0.5, 0.5])
+    """
+    return exp(log_softmax(x, dim))
+
+
+def log_softmax(x, dim):
+    """x - logsumexp(x) along `dim`: the log of softmax without its underflow."""
+    return x - logsumexp(x, dim, keepdim=True)
+
+
+# --- shape --------------------------------------------------------------------------------------
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(n) for n in shape)
+
+
+def reshape(x, *shape):
+    """The same elements in a new shape (one entry may be -1)."""
+    shape = _shape_arg(shape)
+    try:
+        return ops.Reshape.apply(x, shape=shape)
+    except ValueError:
+        raise ValueError(f"reshape: cannot view a tensor of shape {x.shape} ({x.data.size} elements) "
+                         f"as shape {shape}") from None
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim into one."""
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = (check_dims(d, x.ndim, "flatten")[0] for d in (start_dim, end_dim))
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
+
+
+def permute(x, *dims):
+    """Reorder the dims: the result's dim i is x's dim dims[i]."""
+    dims = _shape_arg(dims)
+    if sorted(d % x.ndim if x.ndim else d for d in dims) != list(range(x.ndim)):
+        raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dims of shape {x.shape}")
+    return ops.Permute.apply(x, axes=tuple(d % x.ndim for d in dims))
+
+
+def transpose(x, dim0, dim1):
+    """Swap two dims."""
+    if x.ndim == 0:
+        return x
+    first, second = (check_dims(d, x.ndim, "transpose")[0] for d in (dim0, dim1))
+    axes = list(range(x.ndim))
+    axes[first], axes[second] = axes[second], axes[first]
+    return ops.Permute.apply(x, axes=tuple(axes))
+
+
+def unsqueeze(x, dim):
+    """Insert a dim of size 1 at position `dim`."""
+    if not -x.ndim - 1 <= dim <= x.ndim:
+        raise ValueError(f"unsqueeze: dim {dim} is out of range for a tensor with {x.ndim} dims")
+    dim = dim % (x.ndim + 1)
+    return ops.Reshape.apply(x, shape=x.shape[:dim] + (1,) + x.shape[dim:])
+
+
+def squeeze(x, dim=None):
+    """Drop dims of size 1 (all of them, or only `dim`, which is kept if its size is not 1)."""
+    axes = check_dims(dim, x.ndim, "squeeze")
+    shape = tuple(n for i, n in enumerate(x.shape) if not (n == 1 and (axes is None or i in axes)))
+    return x if shape == x.shape else ops.Reshape.apply(x, shape=shape)
+
+
+def broadcast_to(x, *shape):
+    """A read-only view of x broadcast to `shape` (numpy's rules); gradients are summed back."""
+    shape = _shape_arg(shape)
+    try:
+        fits = np.broadcast_shapes(x.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to {shape}")
+    return x if shape == x.shape else ops.Expand.apply(x, shape=shape)
+
+
+def expand(x, *sizes):
+    """As `torch.Tensor.expand`: broadcast to `sizes`, where -1 keeps a dim's size."""
+    sizes = _shape_arg(sizes)
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise ValueError(f"expand: {len(sizes)} sizes given for a tensor with {x.ndim} dims")
+    shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+    return broadcast_to(x, shape)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim; all other dims must match.
+
+    >>> import autograd as ag
+    >>> ag.cat([ag.zeros(2, 3), ag.ones(1, 3)]).shape
+    (3, 3)
+    """
+    tensors = [ensure_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat needs at least one tensor")
+    first = tensors[0]
+    if first.ndim == 0:
+        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    (axis,) = check_dims(dim, first.ndim, "cat")
+    for t in tensors[1:]:
+        if t.ndim != first.ndim or any(i != axis and m != n for i, (m, n) in enumerate(zip(t.shape, first.shape))):
+            raise ValueError(f"cat along dim {dim}: shapes {[t.shape for t in tensors]} differ outside that dim")
+    dtype = dtypes.result_dtype(*[t.data for t in tensors])
+    return ops.Cat.apply(*[to(t, dtype) for t in tensors], axis=axis)
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dim."""
+    tensors = [ensure_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack needs at least one tensor")
+    if any(t.shape != tensors[0].shape for t in tensors):
+        raise ValueError(f"stack needs tensors of one shape, got {[t.shape for t in tensors]}")
+    return cat([unsqueeze(t, dim) for t in tensors], dim)
+
+
+def pad(x, pad, value=0.0):
+    """Constant padding as `torch.nn.functional.pad`: `pad` lists (before, after) pairs starting
+    from the last dim, e.g. (1, 1) pads the last dim by one on each side.
+
+    >>> import autograd as ag
+    >>> ag.pad(ag.ones(2), (1, 2)).tolist()
+    [0.0, 1.0, 1.0, 0.0, 0.0]
+    """
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(f"pad: {pad} must hold (before, after) pairs for at most {x.ndim} dims")
+    if any(p < 0 for p in pad):
+        raise ValueError(f"pad: negative padding {pad} is not supported")
+    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
+    widths = tuple([(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1])
+    return ops.Pad.apply(x, widths=widths, value=value)
+
+
+def normalise_index(index):
+    """An index as numpy takes it: tensors and lists become arrays, boolean masks become the
+    integer arrays of their nonzero positions."""
+    parts = index if isinstance(index, tuple) else (index,)
+    normalised = []
+    for part in parts:
+        if isinstance(part, Tensor):
+            part = part.data
+        elif isinstance(part, list):
+            part = np.asarray(part)
+        if isinstance(part, np.ndarray):
+            if part.dtype == np.bool_:
+                normalised.extend(np.nonzero(part))
+                continue
+            if part.dtype.kind not in "iu":
+                raise IndexError(f"tensors used as indices must be integer or boolean, got dtype {part.dtype}")
+        elif isinstance(part, float) or isinstance(part, bool):
+            raise IndexError(f"{part!r} is not a valid index: use ints, slices, None, Ellipsis or arrays")
+        normalised.append(part)
+    return tuple(normalised)
+
+
+def getitem(x, index):
+    """x[index] with ints, slices, None, Ellipsis, boolean masks and integer arrays.
+
+    Repeated integer indices accumulate their gradients.
+    """
+    index = normalise_index(index)
+    try:
+        return ops.Index.apply(x, index=index)
+    except IndexError as error:
+        raise IndexError(f"{error} (indexing a tensor of shape {x.shape})") from None
+
+
+def setitem(x, index, value):
+    """x[index] = value in place, for tensors that need no grad (or under no_grad)."""
+    x._check_inplace("item assignment")
+    x.data[normalise_index(index)] = value.data if isinstance(value, Tensor) else value
+    x._version[0] += 1

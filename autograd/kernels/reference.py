@@ -1,0 +1,39 @@
+"""Plain-numpy reference versions of the fused kernels: the definition each numba kernel must match."""
+import numpy as np
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)) without overflow: exp is only taken of -|x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
+def relu_backward(grad, out):
+    """Gradient of relu from its output: grad where out > 0, else 0."""
+    return grad * (out > 0)
+
+
+def sigmoid_backward(grad, out):
+    """Gradient of sigmoid from its output s: grad * s * (1 - s)."""
+    return grad * out * (1 - out)
+
+
+def tanh_backward(grad, out):
+    """Gradient of tanh from its output t: grad * (1 - t^2)."""
+    return grad * (1 - out * out)
+
+
+def softmax_cross_entropy(logits, target):
+    """Per-row cross-entropy of (N, C) logits against int class targets, and its gradient.
+
+    Returns (loss, dlogits): loss[i] = logsumexp(logits[i]) - logits[i, target[i]] and
+    dlogits = softmax(logits) - onehot(target), both in the logits' dtype.
+    """
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    rows = np.arange(logits.shape[0])
+    loss = np.log(total[:, 0]) - shifted[rows, target]
+    dlogits = exp / total
+    dlogits[rows, target] -= 1
+    return loss.astype(logits.dtype, copy=False), dlogits

@@ -1,0 +1,38 @@
+"""Matrix multiplication: vectors, matrices and batches, with numpy's broadcasting of batch dims."""
+import numpy as np
+
+from ..function import Function
+from .elementwise import promote
+
+
+class Matmul(Function):
+    def forward(self, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul needs at least 1-d operands, got shapes {a.shape} and {b.shape}")
+        inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if inner_a != inner_b:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not line up ({inner_a} != {inner_b})")
+        a, b = promote(a, b)
+        try:
+            return a @ b
+        except ValueError:
+            raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+
+    def backward(self, xp, grad, a, b):
+        # Treat vectors as a row (a) or a column (b) matrix, then drop the added axis again.
+        if b.ndim == 1:
+            b = xp.reshape(b, (-1, 1))
+            grad = grad[..., None]
+        if a.ndim == 1:
+            a = xp.reshape(a, (1, -1))
+            grad = grad[..., None, :]
+        grad_a = grad_b = None
+        if self.needs[0]:
+            grad_a = xp.matmul(grad, xp.swapaxes(b, -1, -2))
+            if self.inputs[0].ndim == 1:
+                grad_a = grad_a[..., 0, :]
+        if self.needs[1]:
+            grad_b = xp.matmul(xp.swapaxes(a, -1, -2), grad)
+            if self.inputs[1].ndim == 1:
+                grad_b = grad_b[..., 0]
+        return grad_a, grad_b

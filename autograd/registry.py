@@ -1,0 +1,247 @@
+"""The registry of ops: one entry per op drives its Tensor method, its module-level function and
+its tests.
+
+Each `OpSpec` names the public function, an independent numpy reference of its forward, the
+domain each tensor input is drawn from, and sample cases (input shapes plus keyword arguments).
+`tests/autograd/test_ops.py` checks every entry's forward against its reference and, for the
+differentiable ones, its backward against central differences in float64, over the sample cases
+and (for elementwise ops) over random broadcast shapes.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import functions as fn
+from . import ops
+from .tensor import Tensor
+
+REAL, POSITIVE, NONZERO, BOOL = "real", "positive", "nonzero", "bool"
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    function: Callable            # public function; its first argument is a tensor
+    reference: Callable           # numpy forward taking arrays and the same keyword arguments
+    domains: tuple = (REAL,)      # one per tensor input
+    cases: tuple = ()             # (input shapes, keyword arguments) pairs
+    elementwise: bool = False     # also tested over random broadcast shapes
+    differentiable: bool = True
+    method: bool = True           # bound as a Tensor method of the same name
+    operators: tuple = ()         # dunder methods bound to `function` as well
+    call: Callable = None         # how tests call it, when not as function(*tensors, **kwargs)
+
+    @property
+    def under_test(self):
+        return self.call or self.function
+
+
+def _axis(dim):
+    return tuple(dim) if isinstance(dim, (list, tuple)) else dim
+
+
+def _np_reduce(reduce):
+    return lambda x, dim=None, keepdim=False: reduce(x, axis=_axis(dim), keepdims=keepdim)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _logsumexp(x, dim=None, keepdim=False):
+    return np.log(np.sum(np.exp(x), axis=_axis(dim), keepdims=keepdim))
+
+
+def _softmax(x, dim):
+    e = np.exp(x)
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+UNARY = (((3, 4),), ((),), ((1,),), ((2, 1, 3),))
+BINARY = (((3, 4), (3, 4)), ((2, 3, 4), (4,)), ((3, 1), (1, 4)), ((), (2, 3)), ((2, 3), ()), ((1,), (3, 1)))
+REDUCTION = tuple(
+    (((2, 3, 4),), kwargs)
+    for kwargs in ({}, {"dim": 1}, {"dim": -1, "keepdim": True}, {"dim": (0, 2)}, {"dim": (0, 2), "keepdim": True})
+) + ((((),), {}), (((5,),), {"dim": 0}), (((1, 3),), {"dim": 0}))
+
+
+def _unary_cases(**kwargs):
+    return tuple((shapes, kwargs) for shapes in UNARY)
+
+
+def _binary_cases():
+    return tuple((shapes, {}) for shapes in BINARY)
+
+
+def _unary(name, function, reference, domain=REAL, **kwargs):
+    return OpSpec(name, function, reference, (domain,), _unary_cases(**kwargs), elementwise=True)
+
+
+def _binary(name, function, reference, domains=(REAL, REAL), operators=()):
+    return OpSpec(name, function, reference, domains, _binary_cases(), elementwise=True, operators=operators)
+
+
+def _compare(name, ufunc, operator):
+    def compare(a, b):
+        return Tensor._make(np.asarray(ufunc(a.data, b.data if isinstance(b, Tensor) else b)))
+
+    compare.__name__ = name
+    compare.__doc__ = f"Elementwise `{operator}` as a boolean tensor (no gradient)."
+    dunder = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[operator]
+    return OpSpec(name, compare, ufunc, (REAL, REAL), _binary_cases(), elementwise=True,
+                  differentiable=False, operators=(f"__{dunder}__",))
+
+
+_MASK = np.array([True, False, True])
+INDEX_CASES = tuple(
+    (((3, 4),), {"index": index})
+    for index in (1, -1, (slice(None), 2), slice(0, 2), (None, Ellipsis, slice(1, 3)), (1, None),
+                  _MASK, np.array([0, 2, 0, 0]), (np.array([0, 2, 2]), np.array([1, 1, 3])),
+                  (slice(1, None), np.array([3, 0, 3])), (Ellipsis, np.array([True, False, True, True])))
+) + ((((),), {"index": ()}), (((2, 3),), {"index": (Ellipsis, None)}))
+
+
+SPECS = (
+    # arithmetic
+    _binary("add", fn.add, np.add, operators=("__add__",)),
+    _binary("sub", fn.sub, np.subtract, operators=("__sub__",)),
+    _binary("mul", fn.mul, np.multiply, operators=("__mul__",)),
+    _binary("div", fn.div, np.divide, (REAL, NONZERO), operators=("__truediv__",)),
+    _binary("pow", fn.pow, np.power, (POSITIVE, REAL), operators=("__pow__",)),
+    _binary("maximum", fn.maximum, np.maximum),
+    _binary("minimum", fn.minimum, np.minimum),
+    OpSpec("neg", fn.neg, np.negative, cases=_unary_cases(), elementwise=True, operators=("__neg__",)),
+    OpSpec("matmul", fn.matmul, np.matmul, (REAL, REAL), tuple((shapes, {}) for shapes in (
+        ((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 5)),
+        ((2, 1, 3, 4), (5, 4, 2)), ((4,), (2, 4, 3)), ((2, 3, 4), (4,)), ((1, 1), (1, 1)))),
+        operators=("__matmul__",)),
+    # math
+    _unary("exp", fn.exp, np.exp),
+    _unary("log", fn.log, np.log, POSITIVE),
+    _unary("sqrt", fn.sqrt, np.sqrt, POSITIVE),
+    _unary("abs", fn.abs, np.abs, NONZERO),
+    _unary("sin", fn.sin, np.sin),
+    _unary("cos", fn.cos, np.cos),
+    _unary("tanh", fn.tanh, np.tanh),
+    _unary("sigmoid", fn.sigmoid, _sigmoid),
+    _unary("relu", fn.relu, lambda x: np.maximum(x, 0), NONZERO),
+    OpSpec("leaky_relu", fn.leaky_relu, lambda x, negative_slope=0.01: np.where(x > 0, x, negative_slope * x),
+           (NONZERO,), _unary_cases() + _unary_cases(negative_slope=0.2), elementwise=True),
+    OpSpec("elu", fn.elu, lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(x) - 1)),
+           (NONZERO,), _unary_cases() + _unary_cases(alpha=0.5), elementwise=True),
+    OpSpec("softplus", fn.softplus,
+           lambda x, beta=1.0, threshold=20.0: np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta),
+           (REAL,), _unary_cases() + _unary_cases(beta=2.0, threshold=1.0), elementwise=True),
+    OpSpec("clamp", fn.clamp, lambda x, min=None, max=None: np.clip(x, min, max), (REAL,),
+           _unary_cases(min=-0.5, max=0.5) + _unary_cases(min=0.1) + _unary_cases(max=-0.2), elementwise=True),
+    OpSpec("where", fn.where, lambda a, b: np.where(a > 0, a, b), (NONZERO, REAL), _binary_cases(),
+           elementwise=True, method=False, call=lambda a, b: fn.where(a > 0, a, b)),
+    # reductions
+    OpSpec("sum", fn.sum, _np_reduce(np.sum), cases=REDUCTION),
+    OpSpec("mean", fn.mean, _np_reduce(np.mean), cases=REDUCTION),
+    OpSpec("prod", fn.prod, _np_reduce(np.prod), (NONZERO,), cases=REDUCTION),
+    OpSpec("amax", fn.amax, _np_reduce(np.max), cases=REDUCTION),
+    OpSpec("amin", fn.amin, _np_reduce(np.min), cases=REDUCTION),
+    OpSpec("var", fn.var, lambda x, dim=None, keepdim=False, correction=1:
+           np.var(x, axis=_axis(dim), keepdims=keepdim, ddof=correction),
+           cases=REDUCTION[:5] + ((((4, 3),), {"dim": 0, "correction": 0}),)),
+    OpSpec("std", fn.std, lambda x, dim=None, keepdim=False, correction=1:
+           np.std(x, axis=_axis(dim), keepdims=keepdim, ddof=correction), cases=REDUCTION[:5]),
+    OpSpec("logsumexp", fn.logsumexp, _logsumexp, cases=REDUCTION),
+    OpSpec("softmax", fn.softmax, _softmax, cases=tuple((((2, 3, 4),), {"dim": d}) for d in (0, 1, -1))
+           + ((((5,),), {"dim": 0}),)),
+    OpSpec("log_softmax", fn.log_softmax, lambda x, dim: np.log(_softmax(x, dim)),
+           cases=tuple((((2, 3, 4),), {"dim": d}) for d in (0, 1, -1)) + ((((5,),), {"dim": 0}),)),
+    OpSpec("argmax", fn.argmax, lambda x, dim=None, keepdim=False: np.argmax(x, axis=dim, keepdims=keepdim),
+           cases=((((3, 4),), {}), (((3, 4),), {"dim": 1}), (((3, 4),), {"dim": 0, "keepdim": True})),
+           differentiable=False),
+    OpSpec("argmin", fn.argmin, lambda x, dim=None, keepdim=False: np.argmin(x, axis=dim, keepdims=keepdim),
+           cases=((((3, 4),), {}), (((3, 4),), {"dim": 1}), (((3, 4),), {"dim": 0, "keepdim": True})),
+           differentiable=False),
+    # shape
+    OpSpec("reshape", fn.reshape, lambda x, shape: np.reshape(x, shape), call=lambda x, shape: x.reshape(shape), cases=(
+        (((2, 3, 4),), {"shape": (6, 4)}), (((2, 3),), {"shape": (-1,)}), (((),), {"shape": (1, 1)}),
+        (((1,),), {"shape": ()}))),
+    OpSpec("flatten", fn.flatten, lambda x, start_dim=0: x.reshape(x.shape[:start_dim] + (-1,)), cases=(
+        (((2, 3, 4),), {}), (((2, 3, 4),), {"start_dim": 1}), (((),), {}))),
+    OpSpec("permute", fn.permute, lambda x, dims: np.transpose(x, dims), call=lambda x, dims: x.permute(*dims), cases=(
+        (((2, 3, 4),), {"dims": (2, 0, 1)}), (((2, 3),), {"dims": (1, 0)}))),
+    OpSpec("transpose", fn.transpose, lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1), cases=(
+        (((2, 3, 4),), {"dim0": 0, "dim1": 2}), (((2, 3),), {"dim0": -1, "dim1": 0}))),
+    OpSpec("unsqueeze", fn.unsqueeze, lambda x, dim: np.expand_dims(x, dim), cases=(
+        (((2, 3),), {"dim": 0}), (((2, 3),), {"dim": -1}), (((),), {"dim": 0}))),
+    OpSpec("squeeze", fn.squeeze, lambda x, dim=None: np.squeeze(x, dim) if dim is None or x.shape[dim] == 1 else x,
+           cases=((((1, 3, 1),), {}), (((1, 3, 1),), {"dim": 2}), (((2, 3),), {"dim": 0}))),
+    OpSpec("broadcast_to", fn.broadcast_to, lambda x, shape: np.broadcast_to(x, shape),
+           call=lambda x, shape: x.broadcast_to(shape), cases=(
+        (((3, 1),), {"shape": (2, 3, 4)}), (((),), {"shape": (2, 2)}), (((4,),), {"shape": (3, 4)}))),
+    OpSpec("expand", fn.expand, lambda x, sizes: np.broadcast_to(x, tuple(
+        x.shape[i - len(sizes) + x.ndim] if n == -1 else n for i, n in enumerate(sizes))),
+        call=lambda x, sizes: x.expand(*sizes), cases=(
+        (((3, 1),), {"sizes": (2, -1, 4)}),)),
+    OpSpec("getitem", fn.getitem, lambda x, index: x[index], cases=INDEX_CASES, method=False,
+           operators=("__getitem__",)),
+    OpSpec("cat", fn.cat, lambda *xs, dim=0: np.concatenate(xs, axis=dim), (REAL, REAL, REAL),
+           cases=((((2, 3), (1, 3), (4, 3)), {}), (((2, 3), (2, 1), (2, 2)), {"dim": 1})),
+           method=False, call=lambda *ts, dim=0: fn.cat(ts, dim)),
+    OpSpec("stack", fn.stack, lambda *xs, dim=0: np.stack(xs, axis=dim), (REAL, REAL),
+           cases=((((2, 3), (2, 3)), {}), (((2, 3), (2, 3)), {"dim": -1}), (((), ()), {})),
+           method=False, call=lambda *ts, dim=0: fn.stack(ts, dim)),
+    OpSpec("pad", fn.pad, lambda x, pad, value=0.0: np.pad(
+        x, [(0, 0)] * (x.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)],
+        constant_values=value), cases=(
+        (((2, 3),), {"pad": (1, 2)}), (((2, 3, 2),), {"pad": (0, 1, 2, 0), "value": 1.5}))),
+    _compare("eq", np.equal, "=="),
+    _compare("ne", np.not_equal, "!="),
+    _compare("lt", np.less, "<"),
+    _compare("le", np.less_equal, "<="),
+    _compare("gt", np.greater, ">"),
+    _compare("ge", np.greater_equal, ">="),
+)
+
+BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+def _reflected(op):
+    def reflected(self, other):
+        return op.apply(fn._operand(other), self)
+
+    return reflected
+
+
+def _bind():
+    """Attach every registered op to Tensor as a method and its operators."""
+    for spec in SPECS:
+        if spec.method:
+            setattr(Tensor, spec.name, spec.function)
+        for dunder in spec.operators:
+            setattr(Tensor, dunder, spec.function)
+    for dunder, op in (("__radd__", ops.Add), ("__rsub__", ops.Sub), ("__rmul__", ops.Mul),
+                       ("__rtruediv__", ops.Div), ("__rpow__", ops.Pow), ("__rmatmul__", ops.Matmul)):
+        setattr(Tensor, dunder, _reflected(op))
+    methods = {
+        "__setitem__": fn.setitem, "view": fn.reshape, "max": fn.max, "min": fn.min,
+        "to": fn.to, "float": lambda x: fn.to(x, np.float32), "double": lambda x: fn.to(x, np.float64),
+        "long": lambda x: fn.to(x, np.int64), "bool": lambda x: fn.to(x, np.bool_),
+        "__and__": _logical(np.logical_and), "__or__": _logical(np.logical_or),
+        "__xor__": _logical(np.logical_xor), "__invert__": lambda x: Tensor._make(np.logical_not(x.data)),
+        "all": lambda x, dim=None: Tensor._make(np.asarray(np.all(x.data, axis=dim))),
+        "any": lambda x, dim=None: Tensor._make(np.asarray(np.any(x.data, axis=dim))),
+    }
+    for name, method in methods.items():
+        setattr(Tensor, name, method)
+    Tensor.T = property(lambda x: fn.permute(x, tuple(range(x.ndim))[::-1]),
+                        doc="The tensor with its dims reversed (the transpose of a matrix).")
+
+
+def _logical(ufunc):
+    def logical(a, b):
+        if a.dtype != np.bool_ or (isinstance(b, Tensor) and b.dtype != np.bool_):
+            raise ValueError(f"logical operators need boolean tensors, got {a.dtype}")
+        return Tensor._make(np.asarray(ufunc(a.data, b.data if isinstance(b, Tensor) else b)))
+
+    return logical
+
+
+_bind()

@@ -1,0 +1,1 @@
+"""nn: modules, layers, losses and initialisers on top of autograd."""

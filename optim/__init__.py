@@ -1,0 +1,1 @@
+"""optim: optimisers and learning-rate schedules on top of autograd."""
