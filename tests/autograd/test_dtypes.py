@@ -1,0 +1,89 @@
+"""Dtypes and promotion as PyTorch's, constructors and seeding."""
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def test_float32_by_default_and_float64_on_request():
+    assert ag.tensor([1.0, 2.0]).dtype == np.float32
+    assert ag.zeros(2).dtype == np.float32 and ag.randn(2).dtype == np.float32
+    assert ag.tensor([1, 2]).dtype == np.int64
+    assert ag.tensor([True]).dtype == np.bool_
+    assert ag.tensor(np.zeros(2)).dtype == np.float64
+    assert ag.randn(2, dtype=ag.float64).dtype == np.float64
+
+
+@pytest.mark.parametrize("make_a, make_b, expected", [
+    (lambda: ag.ones(2), lambda: 2.0, np.float32),                                 # weak Python float
+    (lambda: ag.ones(2), lambda: ag.ones(2, dtype=ag.float64), np.float64),
+    (lambda: ag.tensor([1, 2]), lambda: ag.ones(2), np.float32),                    # int64 + float32
+    (lambda: ag.tensor([1, 2]), lambda: 2.5, np.float32),                           # int64 + Python float
+    (lambda: ag.tensor([1, 2]), lambda: 3, np.int64),
+    (lambda: ag.tensor([True, False]), lambda: ag.ones(2, dtype=ag.float64), np.float64),
+    (lambda: ag.ones(2, dtype=ag.float64), lambda: ag.tensor(1.0), np.float64),
+])
+def test_promotion_matches_pytorch(make_a, make_b, expected):
+    assert (make_a() * make_b()).dtype == expected
+    assert (make_a() + make_b()).dtype == expected
+
+
+def test_integer_division_is_true_division_in_float32():
+    result = ag.tensor([1, 2]) / ag.tensor([2, 4])
+    assert result.dtype == np.float32
+    np.testing.assert_allclose(result.data, [0.5, 0.5])
+
+
+def test_reflected_operators_with_numbers_and_arrays():
+    x = ag.tensor([1.0, 2.0])
+    np.testing.assert_allclose((1 - x).data, [0.0, -1.0])
+    np.testing.assert_allclose((2 / x).data, [2.0, 1.0])
+    np.testing.assert_allclose((2 ** x).data, [2.0, 4.0])
+    result = np.array([1.0, 1.0], dtype=np.float32) * x
+    assert isinstance(result, ag.Tensor)
+    np.testing.assert_allclose(result.data, [1.0, 2.0])
+
+
+def test_manual_seed_makes_random_tensors_repeatable():
+    ag.manual_seed(42)
+    first = (ag.randn(3).data, ag.rand(2).data, ag.randint(0, 10, (4,)).data)
+    ag.manual_seed(42)
+    second = (ag.randn(3).data, ag.rand(2).data, ag.randint(0, 10, (4,)).data)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_constructors():
+    np.testing.assert_array_equal(ag.arange(5).data, np.arange(5))
+    assert ag.arange(0, 1, 0.25).dtype == np.float32
+    np.testing.assert_allclose(ag.linspace(0, 1, 5).data, [0, 0.25, 0.5, 0.75, 1])
+    np.testing.assert_array_equal(ag.eye(2).data, np.eye(2))
+    assert ag.full((2, 2), 7.0).dtype == np.float32 and ag.full((2,), 3).dtype == np.int64
+    assert ag.zeros_like(ag.ones(2, 3, dtype=ag.float64)).dtype == np.float64
+    assert ag.ones_like(ag.ones(2)).shape == (2,)
+    shared = np.zeros(3)
+    ag.from_numpy(shared).data[0] = 1
+    assert shared[0] == 1
+    copied = np.zeros(3)
+    ag.tensor(copied).data[0] = 1
+    assert copied[0] == 0
+
+
+def test_item_tolist_numpy_and_repr():
+    x = ag.tensor([[1.0, 2.0]], requires_grad=True)
+    assert x.tolist() == [[1.0, 2.0]]
+    assert x.sum().item() == 3.0
+    assert "requires_grad=True" in repr(x)
+    assert "grad_fn=<Sum>" in repr(x.sum())
+    assert isinstance(x.numpy(), np.ndarray)
+    with pytest.raises(ValueError, match=r"one element.*\(1, 2\)"):
+        x.item()
+
+
+def test_to_changes_dtype_and_gradient_flows_back():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.to(ag.float64)
+    assert y.dtype == np.float64
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad.data, [2.0, 4.0])
