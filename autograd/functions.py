@@ -284,6 +284,14 @@ def _check_not_empty(x, name):
         raise ValueError(f"{name} of an empty tensor of shape {x.shape}")
 
 
+def _shifted(x, axes):
+    """x minus its (constant, detached) max over `axes`: exp of it cannot overflow. Subtracting a
+    constant changes neither softmax nor the gradient of logsumexp."""
+    shift = np.max(x.data, axis=axes, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+    return x - shift, shift
+
+
 def logsumexp(x, dim=None, keepdim=False):
     """log(sum(exp(x))) over `dim`, computed stably: no overflow for inputs of +-1000.
 
@@ -293,9 +301,8 @@ def logsumexp(x, dim=None, keepdim=False):
     """
     x = ensure_tensor(x)
     axes = check_dims(dim, x.ndim, "logsumexp")
-    shift = np.max(x.data, axis=axes, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
-    total = ((x - shift).exp().sum(axes, keepdim=True).log() + shift)
+    shifted, shift = _shifted(x, axes)
+    total = shifted.exp().sum(axes, keepdim=True).log() + shift
     return total if keepdim else total.reshape(np.sum(shift, axis=axes).shape)
 
 
@@ -311,7 +318,10 @@ def softmax(x, dim):
 
 def log_softmax(x, dim):
     """x - logsumexp(x) along `dim`: the log of softmax without its underflow."""
-    return x - logsumexp(x, dim, keepdim=True)
+    x = ensure_tensor(x)
+    axes = check_dims(dim, x.ndim, "log_softmax")
+    shifted, _ = _shifted(x, axes)
+    return shifted - shifted.exp().sum(axes, keepdim=True).log()
 
 
 # --- shape --------------------------------------------------------------------------------------
