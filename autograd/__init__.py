@@ -22,6 +22,7 @@ from .creation import (arange, default_generator, empty, empty_like, eye, from_n
 from .engine import grad
 from .gradcheck import GradcheckError, gradcheck
 from .higher import hessian, hvp
+from .fused import cross_entropy
 from .function import Function
 
 __version__ = "0.1.0"

@@ -90,9 +90,9 @@ def _reachable(outputs):
                 "saved. Pass retain_graph=True to the first backward() if you need to go through it again"
             )
         seen.add(node)
-        for arg in node.inputs:
-            if isinstance(arg, Tensor) and arg.grad_fn is not None:
-                stack.append(arg.grad_fn)
+        for edge in node.edges:
+            if edge is not None and not isinstance(edge, Tensor):
+                stack.append(edge)
     return sorted(seen, key=_by_seq, reverse=True)
 
 
@@ -108,7 +108,7 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
     accumulator = _Accumulator(create_graph, targets)
     pending = {}  # node -> gradient of its output, summed over its consumers so far
     for output, value in zip(outputs, _root_grads(outputs, output_grads, create_graph)):
-        accumulator.hand_out(value)
+        accumulator.handed.add(id(value))
         if output.grad_fn is None:
             accumulator.to_leaf(output, value)
         else:
@@ -121,30 +121,32 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 continue
             if node.hooks:
                 grad = _run_hooks(node.hooks, grad, create_graph)
-            if node.retained is not None or accumulator.targets:
+            if node.retained is not None or targets:
                 accumulator.to_non_leaf(node, grad)
             node.check_versions()
+            inputs = node.inputs
             if create_graph:
-                args = list(node.inputs)
+                args = list(inputs)
                 if node.saves_output:
-                    args.append(type(node).apply(*node.inputs, **node.options))
+                    args.append(type(node).apply(*inputs, **node.options))
             else:
-                args = [a.data if isinstance(a, Tensor) else a for a in node.inputs]
+                args = [a.data if isinstance(a, Tensor) else a for a in inputs]
                 if node.saves_output:
                     args.append(node.out)
             input_grads = node.backward(xp, grad, *args)
-            for arg, needed, input_grad in zip(node.inputs, node.needs, input_grads):
-                if not needed or input_grad is None:
+            for arg, edge, input_grad in zip(inputs, node.edges, input_grads):
+                if edge is None or input_grad is None:
                     continue
-                if input_grad.shape != arg.data.shape:
-                    input_grad = backends.unbroadcast(xp, input_grad, arg.data.shape, node.name)
-                if input_grad.dtype != arg.data.dtype:
-                    input_grad = xp.astype(input_grad, arg.data.dtype)
-                fresh = accumulator.hand_out(input_grad)
-                if arg.grad_fn is None:
-                    accumulator.to_leaf(arg, input_grad, fresh)
+                data = arg.data
+                if input_grad.shape != data.shape:
+                    input_grad = backends.unbroadcast(xp, input_grad, data.shape, node.name)
+                if input_grad.dtype != data.dtype:
+                    input_grad = xp.astype(input_grad, data.dtype)
+                if edge is arg:
+                    accumulator.to_leaf(arg, input_grad)
                 else:
-                    _add_pending(pending, arg.grad_fn, input_grad)
+                    previous = pending.get(edge)
+                    pending[edge] = input_grad if previous is None else previous + input_grad
             if not retain_graph:
                 node.release()
     return accumulator.captured()
@@ -171,8 +173,9 @@ class _Accumulator:
 
     In an ordinary backward pass a leaf takes ownership of a freshly computed gradient array
     rather than copying it, and later passes add into that buffer in place, so training loops do
-    not churn large temporaries. An array that was already handed to someone else (the same
-    gradient flowing to two leaves through an add) or that is a view is copied first.
+    not churn large temporaries. An array that another leaf (or the caller) already holds, as when
+    one gradient flows to two leaves through an add, or that is a view, is copied first. Pending
+    gradients of non-leaf ops are never changed in place, so sharing with them is safe.
     """
 
     def __init__(self, create_graph, targets):
@@ -181,17 +184,9 @@ class _Accumulator:
         self.results = [None] * len(targets) if targets else None
         self.handed = set()
 
-    def hand_out(self, grad):
-        """Note that `grad` is being passed on; True if this array was not passed on before."""
-        if self.create_graph:
-            return False
-        key = id(grad)
-        if key in self.handed:
-            return False
-        self.handed.add(key)
-        return True
-
-    def to_leaf(self, leaf, grad, fresh=False):
+    def to_leaf(self, leaf, grad):
+        fresh = self.create_graph or id(grad) not in self.handed
+        self.handed.add(id(grad))
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad, self.create_graph)
             fresh = False

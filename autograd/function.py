@@ -46,27 +46,36 @@ class Function:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
         result = Tensor._make(out, node.shares_version(args))
         if _GradMode.enabled and cls.differentiable:
+            # One edge per argument: where its gradient goes (the op that made it, the leaf itself,
+            # or None when it needs none). The versions catch in-place changes before backward.
+            edges, versions, recorded = [], [], False
             for arg in args:
-                if isinstance(arg, Tensor) and arg.requires_grad:
-                    node._record(args, options, result)
-                    break
+                if isinstance(arg, Tensor):
+                    versions.append(arg._version[0])
+                    if arg.requires_grad:
+                        edges.append(arg.grad_fn or arg)
+                        recorded = True
+                        continue
+                else:
+                    versions.append(None)
+                edges.append(None)
+            if recorded:
+                node.seq = next(_sequence)
+                node.inputs, node.edges, node.versions, node.options = args, edges, versions, options
+                if cls.saves_output:
+                    node.out = out
+                    node.out_ref = weakref.ref(result)
+                result.grad_fn = node
+                result.requires_grad = True
         return result
 
     def shares_version(self, args):
         """For ops whose result is a view of their first input: that input's version counter."""
         return None
 
-    def _record(self, args, options, result):
-        self.seq = next(_sequence)
-        self.inputs = args
-        self.options = options
-        self.versions = [a._version[0] if isinstance(a, Tensor) else 0 for a in args]
-        self.needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
-        if self.saves_output:
-            self.out = result.data
-            self.out_ref = weakref.ref(result)
-        result.grad_fn = self
-        result.requires_grad = True
+    def needs(self, position):
+        """Whether input `position` needs a gradient (ops skip the work when it does not)."""
+        return self.edges[position] is not None
 
     # --- used by the engine -------------------------------------------------------------------
     @property
@@ -76,7 +85,7 @@ class Function:
     def check_versions(self):
         """Raise if an input (or the output) was changed in place since this op recorded it."""
         for position, (arg, version) in enumerate(zip(self.inputs, self.versions)):
-            if isinstance(arg, Tensor) and arg._version[0] != version:
+            if version is not None and arg._version[0] != version:
                 raise RuntimeError(
                     f"one of the tensors needed by {self.name}'s backward was modified by an in-place "
                     f"operation: input {position} (shape {arg.shape}, dtype {arg.dtype}) is at version "
@@ -90,19 +99,13 @@ class Function:
                     f"an in-place operation after it was recorded; its backward needs the original value"
                 )
 
-    def edges(self):
-        """The tensors this op read, or after release, what is left of the graph's structure."""
-        return self.inputs
-
     def release(self):
-        """Drop everything saved for backward, keeping only the graph's shape (for drawing)."""
-        parents = tuple(
-            (a.grad_fn if a.grad_fn is not None else a) if isinstance(a, Tensor) and a.requires_grad else None
-            for a in self.inputs
-        )
-        seq, hooks = self.seq, self.hooks
+        """Drop everything saved for backward (inputs, output), keeping the graph's edges."""
+        seq, edges, hooks = self.seq, self.edges, self.hooks
         self.__dict__.clear()
-        self.seq, self.hooks, self.parents, self.released = seq, hooks, parents, True
+        self.seq, self.edges, self.released = seq, edges, True
+        if hooks is not None:
+            self.hooks = hooks
 
     def hooks_list(self):
         if self.hooks is None:

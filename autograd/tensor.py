@@ -37,7 +37,12 @@ class Tensor:
     def _make(cls, data, version=None):
         """Wrap an ndarray without copying or checking (the ops' fast path)."""
         tensor = object.__new__(cls)
-        _init(tensor, data, version)
+        tensor.data = data
+        tensor.requires_grad = False
+        tensor.grad = None
+        tensor.grad_fn = None
+        tensor._version = version or [0]
+        tensor._hooks = None
         return tensor
 
     # --- what it is ---------------------------------------------------------------------------

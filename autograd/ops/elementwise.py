@@ -54,7 +54,7 @@ class Mul(Function):
         return a * b
 
     def backward(self, xp, grad, a, b):
-        return (grad * b if self.needs[0] else None), (grad * a if self.needs[1] else None)
+        return (grad * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
 
 
 class Div(Function):
@@ -67,7 +67,7 @@ class Div(Function):
 
     def backward(self, xp, grad, a, b):
         grad_a = grad / b
-        return grad_a, (-grad_a * a / b if self.needs[1] else None)
+        return grad_a, (-grad_a * a / b if self.needs(1) else None)
 
 
 class Pow(Function):
@@ -78,8 +78,8 @@ class Pow(Function):
         return a ** b
 
     def backward(self, xp, grad, a, b, out):
-        grad_a = grad * b * a ** (b - 1) if self.needs[0] else None
-        grad_b = grad * out * xp.log(a) if self.needs[1] else None
+        grad_a = grad * b * a ** (b - 1) if self.needs(0) else None
+        grad_b = grad * out * xp.log(a) if self.needs(1) else None
         return grad_a, grad_b
 
 

@@ -27,11 +27,11 @@ class Matmul(Function):
             a = xp.reshape(a, (1, -1))
             grad = grad[..., None, :]
         grad_a = grad_b = None
-        if self.needs[0]:
+        if self.needs(0):
             grad_a = xp.matmul(grad, xp.swapaxes(b, -1, -2))
             if self.inputs[0].ndim == 1:
                 grad_a = grad_a[..., 0, :]
-        if self.needs[1]:
+        if self.needs(1):
             grad_b = xp.matmul(xp.swapaxes(a, -1, -2), grad)
             if self.inputs[1].ndim == 1:
                 grad_b = grad_b[..., 0]

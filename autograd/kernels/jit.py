@@ -1,0 +1,106 @@
+"""numba versions of the kernels in `reference.py`, compiled on first use and cached on disk.
+
+Each public function here takes the same arguments as its reference and returns the same
+result. The compiled loops take 1-d contiguous float32 or float64 arrays (two signatures each);
+anything else (views with strides, broadcast gradients, mixed dtypes) and arrays too small for a
+kernel call to pay goes to the reference. `error_model="numpy"` lets numba vectorise loops with
+division; the two fastmath flags keep NaN and inf semantics.
+"""
+import numpy as np
+from numba import njit
+
+from . import reference
+
+JIT = dict(cache=True, error_model="numpy", fastmath={"arcp", "contract"})
+# Below this many elements numpy's few ufunc calls cost less than a kernel call (bench_kernels.py).
+MIN_SIZE = 256
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+@njit(**JIT)
+def _sigmoid(x, out):
+    for i in range(x.size):
+        value = x[i]
+        if value >= 0:
+            out[i] = 1 / (1 + np.exp(-value))
+        else:
+            e = np.exp(value)
+            out[i] = e / (1 + e)
+
+
+@njit(**JIT)
+def _relu_backward(grad, out, result):
+    for i in range(grad.size):
+        result[i] = grad[i] if out[i] > 0 else 0
+
+
+@njit(**JIT)
+def _sigmoid_backward(grad, out, result):
+    for i in range(grad.size):
+        result[i] = grad[i] * out[i] * (1 - out[i])
+
+
+@njit(**JIT)
+def _tanh_backward(grad, out, result):
+    for i in range(grad.size):
+        result[i] = grad[i] * (1 - out[i] * out[i])
+
+
+@njit(**JIT)
+def _softmax_cross_entropy(logits, target, loss, dlogits):
+    rows, classes = logits.shape
+    for r in range(rows):
+        peak = logits[r, 0]
+        for c in range(1, classes):
+            peak = max(peak, logits[r, c])
+        total = 0.0
+        for c in range(classes):
+            e = np.exp(logits[r, c] - peak)
+            dlogits[r, c] = e
+            total += e
+        for c in range(classes):
+            dlogits[r, c] /= total
+        loss[r] = np.log(total) + peak - logits[r, target[r]]
+        dlogits[r, target[r]] -= 1
+
+
+def _fits(*arrays):
+    first = arrays[0]
+    return (first.size >= MIN_SIZE and first.dtype in FLOATS
+            and all(a.flags.c_contiguous and a.shape == first.shape and a.dtype == first.dtype for a in arrays))
+
+
+def sigmoid(x):
+    if not _fits(x):
+        return reference.sigmoid(x)
+    out = np.empty_like(x)
+    _sigmoid(x.reshape(-1), out.reshape(-1))
+    return out
+
+
+def _from_output(kernel, fallback):
+    def backward(grad, out):
+        if not _fits(grad, out):
+            return fallback(grad, out)
+        result = np.empty_like(grad)
+        kernel(grad.reshape(-1), out.reshape(-1), result.reshape(-1))
+        return result
+
+    backward.__name__ = fallback.__name__
+    backward.__doc__ = fallback.__doc__
+    return backward
+
+
+relu_backward = _from_output(_relu_backward, reference.relu_backward)
+sigmoid_backward = _from_output(_sigmoid_backward, reference.sigmoid_backward)
+tanh_backward = _from_output(_tanh_backward, reference.tanh_backward)
+
+
+def softmax_cross_entropy(logits, target):
+    if not (logits.dtype in FLOATS and logits.flags.c_contiguous and target.dtype == np.int64
+            and target.flags.c_contiguous):
+        return reference.softmax_cross_entropy(logits, target)
+    loss = np.empty(logits.shape[0], logits.dtype)
+    dlogits = np.empty_like(logits)
+    _softmax_cross_entropy(logits, target, loss, dlogits)
+    return loss, dlogits

@@ -1,0 +1,347 @@
+"""Benchmarks of the autograd core, printed as tables: one process per BLAS thread count.
+
+    python benchmarks/bench_core.py            # 1 and 2 threads
+    python benchmarks/bench_core.py --quick    # fewer repetitions
+
+Rows: the 784-256-256-10 ReLU MLP training step (forward, cross-entropy, backward, SGD) at
+several batch sizes next to a hand-written numpy version of the same step and PyTorch (when
+importable); the per-op overhead of a chain of 100 cheap elementwise ops on 16 floats; forward +
+backward of (A @ B).sum() for 1024 x 1024 float32 as GFLOP/s next to numpy's own A @ B; and the
+start-up costs (import, first training step with a warm and an empty numba cache).
+All times are medians.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BATCHES = (1, 32, 128, 1024)
+SIZES = (784, 256, 256, 10)
+
+
+def median_time(step, min_reps, budget):
+    """Median seconds of `step()` over at least `min_reps` calls or `budget` seconds."""
+    step()
+    times = []
+    started = time.perf_counter()
+    while len(times) < min_reps or time.perf_counter() - started < budget:
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+        if len(times) >= 2000:
+            break
+    times.sort()
+    return times[len(times) // 2]
+
+
+def mlp_data(batch, rng):
+    import numpy as np
+
+    x = rng.standard_normal((batch, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, SIZES[-1], batch)
+    weights = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        weights.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(np.float32))
+        weights.append(np.zeros(fan_out, np.float32))
+    return x, y, weights
+
+
+def autograd_mlp_step(batch, rng, lr=0.01):
+    import autograd as ag
+
+    x_np, y_np, arrays = mlp_data(batch, rng)
+    x, y = ag.tensor(x_np), ag.tensor(y_np)
+    params = [ag.tensor(a, requires_grad=True) for a in arrays]
+    w1, b1, w2, b2, w3, b3 = params
+
+    def step():
+        h = (x @ w1 + b1).relu()
+        h = (h @ w2 + b2).relu()
+        loss = ag.cross_entropy(h @ w3 + b3, y)
+        loss.backward()
+        with ag.no_grad():
+            for p in params:
+                p -= lr * p.grad
+                p.grad = None
+
+    return step
+
+
+def numpy_mlp_step(batch, rng, lr=0.01):
+    """The floor for any numpy engine: the same step with every gradient written by hand."""
+    import numpy as np
+
+    x, y, params = mlp_data(batch, rng)
+    w1, b1, w2, b2, w3, b3 = params
+    rows = np.arange(batch)
+
+    def step():
+        a1 = x @ w1 + b1
+        h1 = np.maximum(a1, 0)
+        a2 = h1 @ w2 + b2
+        h2 = np.maximum(a2, 0)
+        logits = h2 @ w3 + b3
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        probs = exp / exp.sum(axis=1, keepdims=True)
+        d3 = probs
+        d3[rows, y] -= 1
+        d3 /= batch
+        grads = [None] * 6
+        grads[4], grads[5] = h2.T @ d3, d3.sum(axis=0)
+        d2 = (d3 @ w3.T) * (a2 > 0)
+        grads[2], grads[3] = h1.T @ d2, d2.sum(axis=0)
+        d1 = (d2 @ w2.T) * (a1 > 0)
+        grads[0], grads[1] = x.T @ d1, d1.sum(axis=0)
+        for p, g in zip(params, grads):
+            p -= lr * g
+
+    return step
+
+
+def torch_mlp_step(batch, rng, lr=0.01):
+    import torch
+
+    x_np, y_np, arrays = mlp_data(batch, rng)
+    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
+    params = [torch.tensor(a, requires_grad=True) for a in arrays]
+    w1, b1, w2, b2, w3, b3 = params
+    optimizer = torch.optim.SGD(params, lr=lr)
+
+    def step():
+        h = torch.relu(x @ w1 + b1)
+        h = torch.relu(h @ w2 + b2)
+        loss = torch.nn.functional.cross_entropy(h @ w3 + b3, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
+CHAIN = 100
+
+
+def autograd_chain():
+    import autograd as ag
+
+    x = ag.randn(16, requires_grad=True)
+
+    def step():
+        y = x
+        for _ in range(CHAIN // 2):
+            y = y * 1.0001
+            y = y + 0.001
+        y.backward(ag.ones(16))
+        x.grad = None
+
+    return step
+
+
+def numpy_chain():
+    import numpy as np
+
+    x = np.random.default_rng(0).standard_normal(16).astype(np.float32)
+
+    def step():
+        y = x
+        for _ in range(CHAIN // 2):
+            y = y * np.float32(1.0001)
+            y = y + np.float32(0.001)
+        grad = np.ones(16, np.float32)
+        for _ in range(CHAIN // 2):
+            grad = grad * np.float32(1.0)
+            grad = grad * np.float32(1.0001)
+
+    return step
+
+
+def torch_chain():
+    import torch
+
+    x = torch.randn(16, requires_grad=True)
+    seed = torch.ones(16)
+
+    def step():
+        y = x
+        for _ in range(CHAIN // 2):
+            y = y * 1.0001
+            y = y + 0.001
+        y.backward(seed)
+        x.grad = None
+
+    return step
+
+
+def autograd_matmul(n=1024):
+    import autograd as ag
+
+    a = ag.randn(n, n, requires_grad=True)
+    b = ag.randn(n, n, requires_grad=True)
+
+    def step():
+        (a @ b).sum().backward()
+        a.grad = b.grad = None
+
+    return step
+
+
+def numpy_matmul(n=1024):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    return lambda: a @ b
+
+
+def torch_matmul(n=1024):
+    import torch
+
+    a = torch.randn(n, n, requires_grad=True)
+    b = torch.randn(n, n, requires_grad=True)
+
+    def step():
+        (a @ b).sum().backward()
+        a.grad = b.grad = None
+
+    return step
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def measure(quick):
+    """Everything measured in this process (its BLAS thread count set by the parent)."""
+    import numpy as np
+
+    reps, budget = (5, 0.2) if quick else (20, 1.0)
+    have_torch = torch_available()
+    if have_torch:
+        import torch
+
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+    results = {"mlp": {}, "torch": have_torch}
+    for batch in BATCHES:
+        row = {}
+        for name, make in (("autograd", autograd_mlp_step), ("numpy", numpy_mlp_step), ("torch", torch_mlp_step)):
+            if name == "torch" and not have_torch:
+                continue
+            row[name] = median_time(make(batch, np.random.default_rng(0)), reps, budget)
+        results["mlp"][batch] = row
+    results["chain"] = {
+        name: median_time(make(), reps, budget) / CHAIN
+        for name, make in (("autograd", autograd_chain), ("numpy", numpy_chain), ("torch", torch_chain))
+        if name != "torch" or have_torch
+    }
+    flops = 2 * 1024 ** 3
+    results["matmul"] = {"numpy A @ B": flops / median_time(numpy_matmul(), 3, budget) / 1e9,
+                         "autograd fwd+bwd": 3 * flops / median_time(autograd_matmul(), 3, budget) / 1e9}
+    if have_torch:
+        results["matmul"]["torch fwd+bwd"] = 3 * flops / median_time(torch_matmul(), 3, budget) / 1e9
+    return results
+
+
+def startup_times():
+    """Seconds to import autograd, and to finish a first training step, in fresh processes."""
+    first_step = (
+        "import time; t0 = time.perf_counter(); import autograd as ag; t1 = time.perf_counter();"
+        "import sys; sys.path.insert(0, %r); import bench_core, numpy as np;"
+        "bench_core.autograd_mlp_step(32, np.random.default_rng(0))();"
+        "print(t1 - t0, time.perf_counter() - t0)" % HERE
+    )
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as empty_cache:
+        cold = _run_python(first_step, dict(env, NUMBA_CACHE_DIR=empty_cache))
+    _run_python(first_step, env)  # fills the default cache
+    warm = _run_python(first_step, env)
+    imports = sorted(_run_python(first_step, env)[0] for _ in range(5))
+    return {"import autograd": imports[2], "first step, warm numba cache": warm[1],
+            "first step, empty numba cache": cold[1]}
+
+
+def _run_python(code, env):
+    output = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
+                            cwd=ROOT).stdout
+    return [float(v) for v in output.split()]
+
+
+def machine():
+    import numpy as np
+
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}"
+            + (", torch " + __import__("torch").__version__ if torch_available() else ", torch not installed"))
+
+
+def print_tables(by_threads, startup):
+    threads = sorted(by_threads)
+    print("\n## MLP 784-256-256-10 training step (SGD), median ms; ratio = autograd / baseline\n")
+    columns = ["autograd", "numpy", "torch"]
+    header = "| batch | threads | " + " | ".join(columns) + " | vs numpy | vs torch |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for batch in BATCHES:
+        for t in threads:
+            row = by_threads[t]["mlp"][str(batch)]
+            cells = [f"{row[c] * 1e3:.3f}" if c in row else "-" for c in columns]
+            ratios = [f"{row['autograd'] / row[c]:.2f}x" if c in row else "-" for c in ("numpy", "torch")]
+            print(f"| {batch} | {t} | " + " | ".join(cells + ratios) + " |")
+    print("\n## Chain of 100 elementwise ops on 16 floats, forward + backward, median µs per op\n")
+    print("| threads | " + " | ".join(columns) + " |")
+    print("|---|---|---|---|")
+    for t in threads:
+        row = by_threads[t]["chain"]
+        print(f"| {t} | " + " | ".join(f"{row[c] * 1e6:.2f}" if c in row else "-" for c in columns) + " |")
+    print("\n## (A @ B).sum() forward + backward, 1024 x 1024 float32, GFLOP/s\n")
+    names = list(by_threads[threads[0]]["matmul"])
+    print("| threads | " + " | ".join(names) + " | autograd / numpy |")
+    print("|" + "---|" * (len(names) + 2))
+    for t in threads:
+        row = by_threads[t]["matmul"]
+        ratio = row["autograd fwd+bwd"] / row["numpy A @ B"]
+        print(f"| {t} | " + " | ".join(f"{row[n]:.1f}" for n in names) + f" | {ratio:.0%} |")
+    print("\n## Start-up, seconds\n")
+    print("| what | seconds |\n|---|---|")
+    for name, seconds in startup.items():
+        print(f"| {name} | {seconds:.3f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.threads:
+        print(json.dumps(measure(args.quick)))
+        return
+    print(f"Machine: {machine()}")
+    by_threads = {}
+    for threads in (1, 2):
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+                   MKL_NUM_THREADS=str(threads), NUMBA_NUM_THREADS=str(threads))
+        command = [sys.executable, __file__, "--threads", str(threads)] + (["--quick"] if args.quick else [])
+        by_threads[threads] = json.loads(subprocess.run(command, env=env, check=True, capture_output=True,
+                                                        text=True).stdout)
+    print_tables(by_threads, startup_times())
+
+
+if __name__ == "__main__":
+    main()

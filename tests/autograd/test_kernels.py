@@ -1,0 +1,98 @@
+"""The numba kernels agree with their numpy references on contiguous, strided, broadcast, small
+and large inputs; AUTOGRAD_KERNELS=numpy runs without numba."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from autograd.kernels import jit, reference
+
+
+def layouts(rng, dtype):
+    """(name, array factory) pairs covering the memory layouts the kernels meet."""
+    big = (64, 48)
+    return {
+        "contiguous": lambda: rng.standard_normal(big).astype(dtype),
+        "transposed": lambda: rng.standard_normal(big[::-1]).astype(dtype).T,
+        "strided": lambda: rng.standard_normal((64, 96)).astype(dtype)[:, ::2],
+        "small": lambda: rng.standard_normal((3, 5)).astype(dtype),
+        "zero-d": lambda: np.asarray(rng.standard_normal(), dtype=dtype),
+    }
+
+
+LAYOUTS = ("contiguous", "transposed", "strided", "small", "zero-d")
+FLOATS = (np.float32, np.float64)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_sigmoid_agrees(layout, dtype):
+    x = layouts(np.random.default_rng(0), dtype)[layout]() * 30
+    np.testing.assert_allclose(jit.sigmoid(x), reference.sigmoid(x), rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-15)
+    assert jit.sigmoid(x).dtype == dtype
+
+
+@pytest.mark.parametrize("name", ["relu_backward", "sigmoid_backward", "tanh_backward"])
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_backward_from_output_agrees(name, layout, dtype):
+    make = layouts(np.random.default_rng(1), dtype)[layout]
+    grad, out = make(), make()
+    expected = getattr(reference, name)(grad, out)
+    np.testing.assert_allclose(getattr(jit, name)(grad, out), expected, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["relu_backward", "sigmoid_backward", "tanh_backward"])
+def test_backward_from_output_with_a_broadcast_gradient(name):
+    out = np.random.default_rng(2).standard_normal((64, 48)).astype(np.float32)
+    grad = np.broadcast_to(np.float32(0.5), out.shape)
+    np.testing.assert_allclose(getattr(jit, name)(grad, out), getattr(reference, name)(grad, out), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name, kernel", [("relu_backward", jit._relu_backward),
+                                          ("sigmoid_backward", jit._sigmoid_backward),
+                                          ("tanh_backward", jit._tanh_backward)])
+def test_compiled_loops_match_the_reference(name, kernel):
+    rng = np.random.default_rng(3)
+    grad, out = rng.standard_normal(1000), rng.standard_normal(1000)
+    result = np.empty_like(grad)
+    kernel(grad, out, result)
+    np.testing.assert_allclose(result, getattr(reference, name)(grad, out), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "small"])
+def test_softmax_cross_entropy_agrees(layout, dtype):
+    rng = np.random.default_rng(4)
+    logits = layouts(rng, dtype)[layout]() * 100
+    target = rng.integers(0, logits.shape[1], logits.shape[0])
+    loss, dlogits = jit.softmax_cross_entropy(logits, target)
+    ref_loss, ref_dlogits = reference.softmax_cross_entropy(logits, target)
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(loss, ref_loss, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(dlogits, ref_dlogits, rtol=tolerance, atol=tolerance)
+    assert loss.dtype == dtype and dlogits.dtype == dtype
+
+
+def test_softmax_cross_entropy_reference_against_definition():
+    logits = np.array([[1.0, 2.0, 3.0], [1000.0, -1000.0, 0.0]])
+    target = np.array([2, 1])
+    loss, dlogits = reference.softmax_cross_entropy(logits, target)
+    np.testing.assert_allclose(loss, [np.log(np.exp([1, 2, 3]).sum()) - 3, 2000.0])
+    probabilities = np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum()
+    np.testing.assert_allclose(dlogits[0], probabilities - [0, 0, 1])
+    np.testing.assert_allclose(dlogits[1], [1, -1, 0], atol=1e-300)
+
+
+def test_numpy_switch_runs_without_numba():
+    code = (
+        "import sys, autograd as ag; from autograd import kernels; from autograd.kernels import reference\n"
+        "x = ag.randn(300, 40, requires_grad=True)\n"
+        "ag.cross_entropy((x.sigmoid() * x.tanh()).relu(), ag.randint(0, 40, (300,))).backward()\n"
+        "assert kernels.relu_backward is reference.relu_backward\n"
+        "print('numba' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env={"AUTOGRAD_KERNELS": "numpy", "PATH": ""},
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
