@@ -45,6 +45,14 @@ def _is_basic(index):
     return not any(isinstance(part, np.ndarray) for part in index)
 
 
+def _matmul(a, b):
+    # An outer product (contracted dim of size 1, as in a batch-1 weight gradient) is about four
+    # times faster as a broadcast multiply than through numpy's matmul.
+    if a.shape[-1] == 1 and a.ndim >= 2 and b.ndim >= 2:
+        return a * b
+    return a @ b
+
+
 def _prod_of_others(x, axis):
     """For every element, the product of the other elements along `axis` (exact with zeros)."""
     axes = tuple(range(x.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
@@ -71,7 +79,7 @@ class NumpyBackend:
     transpose = staticmethod(np.transpose)
     swapaxes = staticmethod(np.swapaxes)
     broadcast_to = staticmethod(np.broadcast_to)
-    matmul = staticmethod(np.matmul)
+    matmul = staticmethod(_matmul)
     scatter_into_zeros = staticmethod(_scatter_into_zeros)
     prod_of_others = staticmethod(_prod_of_others)
 

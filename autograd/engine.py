@@ -123,8 +123,12 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if node.retained is not None or targets:
                 accumulator.to_non_leaf(node, grad)
-            node.check_versions()
             inputs = node.inputs
+            for arg, version in zip(inputs, node.versions):
+                if version is not None and arg._version[0] != version:
+                    node.check_versions()
+            if node.saves_output:
+                node.check_versions()
             if create_graph:
                 args = list(inputs)
                 if node.saves_output:
@@ -140,7 +144,7 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 data = arg.data
                 if input_grad.shape != data.shape:
                     input_grad = backends.unbroadcast(xp, input_grad, data.shape, node.name)
-                if input_grad.dtype != data.dtype:
+                if input_grad.dtype is not data.dtype and input_grad.dtype != data.dtype:
                     input_grad = xp.astype(input_grad, data.dtype)
                 if edge is arg:
                     accumulator.to_leaf(arg, input_grad)

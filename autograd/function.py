@@ -31,6 +31,8 @@ class Function:
     saves_output = False
     # Ops such as comparisons and argmax produce values that carry no gradient.
     differentiable = True
+    # Ops whose result may be a view of their first input share its version counter.
+    is_view = False
     # Set on each recorded call: its place in the record, inputs and their versions at the time.
     seq = None
     released = False
@@ -44,7 +46,7 @@ class Function:
         out = node.forward(*[a.data if isinstance(a, Tensor) else a for a in args], **options)
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
-        result = Tensor._make(out, node.shares_version(args))
+        result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
         if _GradMode.enabled and cls.differentiable:
             # One edge per argument: where its gradient goes (the op that made it, the leaf itself,
             # or None when it needs none). The versions catch in-place changes before backward.
@@ -68,10 +70,6 @@ class Function:
                 result.grad_fn = node
                 result.requires_grad = True
         return result
-
-    def shares_version(self, args):
-        """For ops whose result is a view of their first input: that input's version counter."""
-        return None
 
     def needs(self, position):
         """Whether input `position` needs a gradient (ops skip the work when it does not)."""

@@ -203,9 +203,24 @@ SPECS = (
 BY_NAME = {spec.name: spec for spec in SPECS}
 
 
+_NUMBERS_AND_TENSORS = (Tensor, int, float)
+
+
+def _operator(op):
+    """`tensor <op> other`, the hot path of every expression: as few calls as possible."""
+    apply = op.apply
+
+    def operator(self, other):
+        return apply(self, other if isinstance(other, _NUMBERS_AND_TENSORS) else fn._operand(other))
+
+    return operator
+
+
 def _reflected(op):
+    apply = op.apply
+
     def reflected(self, other):
-        return op.apply(fn._operand(other), self)
+        return apply(other if isinstance(other, _NUMBERS_AND_TENSORS) else fn._operand(other), self)
 
     return reflected
 
@@ -217,9 +232,10 @@ def _bind():
             setattr(Tensor, spec.name, spec.function)
         for dunder in spec.operators:
             setattr(Tensor, dunder, spec.function)
-    for dunder, op in (("__radd__", ops.Add), ("__rsub__", ops.Sub), ("__rmul__", ops.Mul),
-                       ("__rtruediv__", ops.Div), ("__rpow__", ops.Pow), ("__rmatmul__", ops.Matmul)):
-        setattr(Tensor, dunder, _reflected(op))
+    for name, op in (("add", ops.Add), ("sub", ops.Sub), ("mul", ops.Mul), ("truediv", ops.Div),
+                     ("pow", ops.Pow), ("matmul", ops.Matmul)):
+        setattr(Tensor, f"__{name}__", _operator(op))
+        setattr(Tensor, f"__r{name}__", _reflected(op))
     methods = {
         "__setitem__": fn.setitem, "view": fn.reshape, "max": fn.max, "min": fn.min,
         "to": fn.to, "float": lambda x: fn.to(x, np.float32), "double": lambda x: fn.to(x, np.float64),

@@ -82,6 +82,9 @@ def numpy_mlp_step(batch, rng, lr=0.01):
     w1, b1, w2, b2, w3, b3 = params
     rows = np.arange(batch)
 
+    def outer(a, b):  # a.T @ b, as a broadcast product when it is an outer product (batch 1)
+        return a.T * b if a.shape[0] == 1 else a.T @ b
+
     def step():
         a1 = x @ w1 + b1
         h1 = np.maximum(a1, 0)
@@ -95,11 +98,11 @@ def numpy_mlp_step(batch, rng, lr=0.01):
         d3[rows, y] -= 1
         d3 /= batch
         grads = [None] * 6
-        grads[4], grads[5] = h2.T @ d3, d3.sum(axis=0)
+        grads[4], grads[5] = outer(h2, d3), d3.sum(axis=0)
         d2 = (d3 @ w3.T) * (a2 > 0)
-        grads[2], grads[3] = h1.T @ d2, d2.sum(axis=0)
+        grads[2], grads[3] = outer(h1, d2), d2.sum(axis=0)
         d1 = (d2 @ w2.T) * (a1 > 0)
-        grads[0], grads[1] = x.T @ d1, d1.sum(axis=0)
+        grads[0], grads[1] = outer(x, d1), d1.sum(axis=0)
         for p, g in zip(params, grads):
             p -= lr * g
 
