@@ -132,17 +132,17 @@ def torch_mlp_step(batch, rng, lr=0.01):
 CHAIN = 100
 
 
-def autograd_chain():
-    import autograd as ag
-
-    x = ag.randn(16, requires_grad=True)
+def framework_chain(lib):
+    """The chain on `lib` (autograd or torch: the same calls work on both)."""
+    x = lib.randn(16, requires_grad=True)
+    seed = lib.ones(16)
 
     def step():
         y = x
         for _ in range(CHAIN // 2):
             y = y * 1.0001
             y = y + 0.001
-        y.backward(ag.ones(16))
+        y.backward(seed)
         x.grad = None
 
     return step
@@ -166,28 +166,10 @@ def numpy_chain():
     return step
 
 
-def torch_chain():
-    import torch
-
-    x = torch.randn(16, requires_grad=True)
-    seed = torch.ones(16)
-
-    def step():
-        y = x
-        for _ in range(CHAIN // 2):
-            y = y * 1.0001
-            y = y + 0.001
-        y.backward(seed)
-        x.grad = None
-
-    return step
-
-
-def autograd_matmul(n=1024):
-    import autograd as ag
-
-    a = ag.randn(n, n, requires_grad=True)
-    b = ag.randn(n, n, requires_grad=True)
+def framework_matmul(lib, n=1024):
+    """Forward and backward of (A @ B).sum() on `lib` (autograd or torch)."""
+    a = lib.randn(n, n, requires_grad=True)
+    b = lib.randn(n, n, requires_grad=True)
 
     def step():
         (a @ b).sum().backward()
@@ -203,19 +185,6 @@ def numpy_matmul(n=1024):
     a = rng.standard_normal((n, n), dtype=np.float32)
     b = rng.standard_normal((n, n), dtype=np.float32)
     return lambda: a @ b
-
-
-def torch_matmul(n=1024):
-    import torch
-
-    a = torch.randn(n, n, requires_grad=True)
-    b = torch.randn(n, n, requires_grad=True)
-
-    def step():
-        (a @ b).sum().backward()
-        a.grad = b.grad = None
-
-    return step
 
 
 def torch_available():
@@ -244,16 +213,17 @@ def measure(quick):
                 continue
             row[name] = median_time(make(batch, np.random.default_rng(0)), reps, budget)
         results["mlp"][batch] = row
-    results["chain"] = {
-        name: median_time(make(), reps, budget) / CHAIN
-        for name, make in (("autograd", autograd_chain), ("numpy", numpy_chain), ("torch", torch_chain))
-        if name != "torch" or have_torch
-    }
-    flops = 2 * 1024 ** 3
-    results["matmul"] = {"numpy A @ B": flops / median_time(numpy_matmul(), 3, budget) / 1e9,
-                         "autograd fwd+bwd": 3 * flops / median_time(autograd_matmul(), 3, budget) / 1e9}
+    import autograd
+
+    libraries = {"autograd": autograd}
     if have_torch:
-        results["matmul"]["torch fwd+bwd"] = 3 * flops / median_time(torch_matmul(), 3, budget) / 1e9
+        libraries["torch"] = torch
+    results["chain"] = {name: median_time(framework_chain(lib), reps, budget) / CHAIN for name, lib in libraries.items()}
+    results["chain"]["numpy"] = median_time(numpy_chain(), reps, budget) / CHAIN
+    flops = 2 * 1024 ** 3
+    results["matmul"] = {"numpy A @ B": flops / median_time(numpy_matmul(), 3, budget) / 1e9}
+    for name, lib in libraries.items():
+        results["matmul"][f"{name} fwd+bwd"] = 3 * flops / median_time(framework_matmul(lib), 3, budget) / 1e9
     return results
 
 
