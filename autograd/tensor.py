@@ -35,7 +35,7 @@ class Tensor:
 
     @classmethod
     def _make(cls, data, version=None):
-        """Wrap an ndarray without copying or checking (the ops' fast path)."""
+        """Wrap an ndarray without copying or checking (the ops' fast path: `_init` inlined)."""
         tensor = object.__new__(cls)
         tensor.data = data
         tensor.requires_grad = False
