@@ -123,7 +123,8 @@ class TensorBackend:
 
     @staticmethod
     def log(x):
-        return TensorBackend._ops().Log.apply(x)
+        # A constant base (as in `2 ** x`) has no graph to record.
+        return TensorBackend._ops().Log.apply(x) if isinstance(x, Tensor) else np.log(x)
 
     @staticmethod
     def sin(x):

@@ -112,7 +112,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
         if output.grad_fn is None:
             accumulator.to_leaf(output, value)
         else:
-            _add_pending(pending, output.grad_fn, value)
+            previous = pending.get(output.grad_fn)
+            pending[output.grad_fn] = value if previous is None else previous + value
 
     with set_grad_enabled(create_graph):
         for node in order:
@@ -154,11 +155,6 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
             if not retain_graph:
                 node.release()
     return accumulator.captured()
-
-
-def _add_pending(pending, node, grad):
-    previous = pending.get(node)
-    pending[node] = grad if previous is None else previous + grad
 
 
 def _run_hooks(hooks, grad, create_graph):

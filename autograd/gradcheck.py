@@ -53,33 +53,28 @@ def _evaluate(fn, inputs):
 
 
 def _numerical_jacobian(fn, inputs, tensor, eps):
-    flat = tensor.data.reshape(-1)  # a view: perturbing it perturbs the input
     columns = []
-    for j in range(flat.size):
-        original = flat[j]
-        flat[j] = original + eps
+    for index in np.ndindex(tensor.shape):  # perturbs the data in place, whatever its strides
+        original = tensor.data[index]
+        tensor.data[index] = original + eps
         plus = _evaluate(fn, inputs)
-        flat[j] = original - eps
+        tensor.data[index] = original - eps
         minus = _evaluate(fn, inputs)
-        flat[j] = original
+        tensor.data[index] = original
         columns.append((plus - minus) / (2 * eps))
-    n_out = _evaluate(fn, inputs).size
-    return np.stack(columns, axis=1) if columns else np.zeros((n_out, 0))
+    return np.stack(columns, axis=1) if columns else np.zeros((_evaluate(fn, inputs).size, 0))
 
 
 def _analytical_jacobian(fn, inputs, wrt):
-    outputs = _flat_outputs(fn(*inputs))
+    """One row per output element, by a reverse pass seeded with that element's one-hot."""
     rows = [[] for _ in wrt]
-    for output in outputs:
+    for output in _flat_outputs(fn(*inputs)):
         for i in range(output.data.size):
-            if not output.requires_grad:
-                for row in rows:
-                    row.append(np.zeros(0))
-                continue
-            seed = np.zeros(output.shape, dtype=output.dtype)
-            seed.reshape(-1)[i] = 1
-            grads = grad(output, wrt, grad_outputs=Tensor._make(seed), retain_graph=True, allow_unused=True)
+            grads = (None,) * len(wrt)
+            if output.requires_grad:
+                seed = np.zeros(output.shape, dtype=output.dtype)
+                seed.reshape(-1)[i] = 1
+                grads = grad(output, wrt, grad_outputs=Tensor._make(seed), retain_graph=True, allow_unused=True)
             for row, tensor, g in zip(rows, wrt, grads):
                 row.append(np.zeros(tensor.data.size) if g is None else g.data.reshape(-1).astype(np.float64))
-    return [np.stack([r if r.size else np.zeros(t.data.size) for r in row]) if row else np.zeros((0, t.data.size))
-            for row, t in zip(rows, wrt)]
+    return [np.array(row).reshape(len(row), t.data.size) for row, t in zip(rows, wrt)]

@@ -1,6 +1,7 @@
 """Primitives that move elements around: reshape, permute, expand, index, cat, pad."""
 import numpy as np
 
+from ..backends import NumpyBackend
 from ..function import Function
 
 
@@ -50,8 +51,6 @@ class ScatterIntoZeros(Function):
     """The gradient of indexing: zeros of `shape` with `grad` added at `index` (repeats add up)."""
 
     def forward(self, grad, index, shape):
-        from ..backends import NumpyBackend
-
         return NumpyBackend.scatter_into_zeros(grad, index, shape)
 
     def backward(self, xp, grad, source):

@@ -295,3 +295,17 @@ def test_hvp_matches_hessian_times_vector():
     v = ag.tensor(rng.standard_normal(4), dtype=ag.float64)
     _, product = ag.hvp(f, x, v)
     np.testing.assert_allclose(product.data, ag.hessian(f, x).data @ v.data, rtol=1e-10)
+
+
+def test_gradcheck_perturbs_non_contiguous_inputs():
+    x = ag.tensor(np.random.default_rng(0).standard_normal((3, 4)), dtype=ag.float64).T.detach()
+    x.requires_grad_()
+    assert not x.data.flags.c_contiguous
+    assert ag.gradcheck(lambda t: (t * t).sum(1), (x,))
+
+
+def test_second_derivative_of_a_number_to_a_tensor_power():
+    x = ag.tensor(0.7, dtype=ag.float64, requires_grad=True)
+    (first,) = ag.grad(2 ** x, x, create_graph=True)
+    (second,) = ag.grad(first, x)
+    assert second.item() == pytest.approx(2 ** 0.7 * np.log(2) ** 2, rel=1e-12)
