@@ -12,7 +12,7 @@ from .tensor import Tensor
 from .dtypes import float32, float64, int64, bool_ as bool  # noqa: A001  (as torch.bool)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functions import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp, cos, div, elu, exp,
-                        expand, flatten, leaky_relu, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
+                        expand, flatten, leaky_relu, linear, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                         minimum, mul, neg, pad, permute, pow, prod, relu, reshape, sigmoid, sin, softmax, softplus,
                         sqrt, squeeze, stack, std, sub, sum, tanh, to, transpose, unsqueeze, var, where)
 from . import registry  # noqa: F401  (attaches the ops to Tensor)

@@ -88,6 +88,25 @@ def matmul(a, b):
     return ops.Matmul.apply(ensure_tensor(a), ensure_tensor(b))
 
 
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias for x of shape (..., in), weight (out, in) and bias (out,) or None:
+    the affine map of a `Linear` layer, as one op.
+
+    >>> import autograd as ag
+    >>> ag.linear(ag.ones(2, 3), ag.ones(4, 3), ag.zeros(4)).shape
+    (2, 4)
+    """
+    x, weight = ensure_tensor(x), ensure_tensor(weight)
+    if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear needs x of shape (..., in) and weight of shape (out, in), got x {x.shape} "
+                         f"and weight {weight.shape}")
+    if bias is not None:
+        bias = ensure_tensor(bias)
+        if bias.shape != weight.shape[:1]:
+            raise ValueError(f"linear needs a bias of shape {weight.shape[:1]}, got {bias.shape}")
+    return ops.Linear.apply(x, weight, bias)
+
+
 def exp(x):
     """e ** x elementwise."""
     return ops.Exp.apply(x)

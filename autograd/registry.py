@@ -116,6 +116,11 @@ SPECS = (
         ((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 5)),
         ((2, 1, 3, 4), (5, 4, 2)), ((4,), (2, 4, 3)), ((2, 3, 4), (4,)), ((1, 1), (1, 1)))),
         operators=("__matmul__",)),
+    OpSpec("linear", fn.linear, lambda x, w, b: x @ w.T + b, (REAL, REAL, REAL), tuple((shapes, {}) for shapes in (
+        ((4, 3), (5, 3), (5,)), ((3,), (5, 3), (5,)), ((2, 4, 3), (5, 3), (5,)), ((1, 1), (1, 1), (1,)))),
+        method=False),
+    OpSpec("linear_without_bias", fn.linear, lambda x, w: x @ w.T, (REAL, REAL),
+           (((((4, 3), (5, 3)), {}), (((1, 3), (2, 3)), {}))), method=False),
     # math
     _unary("exp", fn.exp, np.exp),
     _unary("log", fn.log, np.log, POSITIVE),

@@ -1,1 +1,19 @@
-"""nn: modules, layers, losses and initialisers on top of autograd."""
+"""nn: modules, layers, activations, losses, initialisers and training utilities on autograd.
+
+>>> import autograd as ag, nn
+>>> model = nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10))
+>>> loss = nn.CrossEntropyLoss()(model(ag.zeros(8, 784)), ag.zeros(8, dtype=ag.int64))
+>>> loss.backward()
+>>> model[0].weight.grad.shape
+(64, 784)
+"""
+from . import functional, init, utils
+from .activation import ELU, LeakyReLU, LogSoftmax, NoisyReLU, PReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from .containers import Ensemble, ModuleList, Sequential
+from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, Residual
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss, elastic_net_penalty,
+                   l1_penalty, l2_penalty)
+from .module import Module
+from .parameter import Parameter
+from .serialization import load, save
+from .training import Callback, EarlyStopping, History, evaluate, fit

@@ -4,6 +4,7 @@ By default the numba versions in `jit.py` are used; numba is imported, and each 
 (or loaded from numba's on-disk cache), only when it is first called. Setting the environment
 variable `AUTOGRAD_KERNELS=numpy` before import runs everything on the references, without numba.
 """
+import importlib
 import os
 
 from . import reference
@@ -15,18 +16,23 @@ if BACKEND not in ("numba", "numpy"):
     raise ValueError(f"AUTOGRAD_KERNELS must be 'numba' or 'numpy', got {BACKEND!r}")
 
 
-def _lazy(name):
-    def first_call(*args):
-        from . import jit
+def bind(namespace, names, reference_module, jit_module):
+    """Fill `namespace` with one function per name: the reference under AUTOGRAD_KERNELS=numpy,
+    else a stub that imports `jit_module` (a dotted name) on its first call and replaces itself
+    with the compiled version. Used here and by `optim`'s update kernels."""
 
-        implementation = getattr(jit, name)
-        globals()[name] = implementation
-        return implementation(*args)
+    def lazy(name):
+        def first_call(*args):
+            implementation = getattr(importlib.import_module(jit_module), name)
+            namespace[name] = implementation
+            return implementation(*args)
 
-    first_call.__name__ = name
-    first_call.__doc__ = getattr(reference, name).__doc__
-    return first_call
+        first_call.__name__ = name
+        first_call.__doc__ = getattr(reference_module, name).__doc__
+        return first_call
+
+    for name in names:
+        namespace[name] = getattr(reference_module, name) if BACKEND == "numpy" else lazy(name)
 
 
-for _name in NAMES:
-    globals()[_name] = getattr(reference, _name) if BACKEND == "numpy" else _lazy(_name)
+bind(globals(), NAMES, reference, __name__ + ".jit")

@@ -36,3 +36,24 @@ class Matmul(Function):
             if self.inputs[1].ndim == 1:
                 grad_b = grad_b[..., 0]
         return grad_a, grad_b
+
+
+class Linear(Function):
+    """x @ weight.T + bias, as `torch.nn.functional.linear`: one op instead of a transpose, a
+    matmul and an add, with the weight gradient summed over every leading dim of x."""
+
+    def forward(self, x, weight, bias):
+        x, weight = promote(x, weight)
+        out = x @ weight.T
+        if bias is not None:
+            out += bias
+        return out
+
+    def backward(self, xp, grad, x, weight, bias):
+        grad_x = xp.matmul(grad, weight) if self.needs(0) else None
+        grad_weight = None
+        if self.needs(1):
+            rows = xp.reshape(grad, (-1, grad.shape[-1]))
+            grad_weight = xp.matmul(xp.swapaxes(rows, 0, 1), xp.reshape(x, (-1, x.shape[-1])))
+        # The engine sums the bias gradient over the leading dims (unbroadcast).
+        return grad_x, grad_weight, grad if self.needs(2) else None

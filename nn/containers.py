@@ -1,0 +1,108 @@
+"""Modules that hold other modules: Sequential, ModuleList, and the Ensemble committee."""
+import autograd as ag
+
+from .module import Module
+
+
+def _check_module(module, container):
+    if not isinstance(module, Module):
+        raise TypeError(f"{container} holds Modules, got {type(module).__name__}")
+    return module
+
+
+class Sequential(Module):
+    """Modules applied one after another, registered as "0", "1", ...
+
+    >>> import autograd as ag, nn
+    >>> net = nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10))
+    >>> net(ag.zeros(5, 784)).shape, len(net)
+    ((5, 10), 3)
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), _check_module(module, "Sequential"))
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        return modules[index]
+
+    def append(self, module):
+        """Add `module` at the end; returns self."""
+        self.add_module(str(len(self)), _check_module(module, "Sequential"))
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters the parent module sees (a plain list would hide them).
+
+    >>> import nn
+    >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+    >>> len(list(layers.parameters()))
+    6
+    """
+
+    def __init__(self, modules=()):
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module):
+        self.add_module(str(len(self)), _check_module(module, "ModuleList"))
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        return ModuleList(modules[index]) if isinstance(index, slice) else modules[index]
+
+    def forward(self, *args):
+        raise NotImplementedError("a ModuleList has no forward(); iterate over it in the parent's forward")
+
+
+class Ensemble(Module):
+    """A committee: the mean of its members' outputs, each passed through `combine` first
+    (e.g. `F.softmax` to average class probabilities; the default averages the raw outputs).
+
+    >>> import autograd as ag, nn
+    >>> members = [nn.Linear(4, 3) for _ in range(5)]
+    >>> nn.Ensemble(members)(ag.zeros(2, 4)).shape
+    (2, 3)
+    """
+
+    def __init__(self, models, combine=None):
+        super().__init__()
+        self.members = ModuleList(models)
+        if not len(self.members):
+            raise ValueError("Ensemble needs at least one model")
+        self.combine = combine
+
+    def forward(self, x):
+        outputs = [member(x) for member in self.members]
+        if self.combine is not None:
+            outputs = [self.combine(output) for output in outputs]
+        return ag.stack(outputs).mean(0)

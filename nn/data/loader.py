@@ -1,0 +1,46 @@
+"""`DataLoader`: iterate over a dataset in (shuffled) batches."""
+import math
+
+import numpy as np
+
+import autograd as ag
+
+from .dataset import collate
+
+
+class DataLoader:
+    """Batches of `batch_size` samples from `dataset`, reshuffled every epoch when `shuffle`.
+
+    `seed` gives the loader its own generator (the same sequence of epochs every run);
+    without it, shuffling draws from autograd's generator, which `ag.manual_seed` fixes.
+    `drop_last` skips a final batch smaller than `batch_size`.
+
+    >>> import autograd as ag
+    >>> from nn.data import TensorDataset
+    >>> loader = DataLoader(TensorDataset(ag.zeros(10, 3)), batch_size=4, drop_last=True)
+    >>> len(loader)
+    2
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+        if len(dataset) == 0:
+            raise ValueError("DataLoader: the dataset is empty")
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.generator = np.random.default_rng(seed) if seed is not None else None
+
+    def __len__(self):
+        count = len(self.dataset) / self.batch_size
+        return math.floor(count) if self.drop_last else math.ceil(count)
+
+    def __iter__(self):
+        total = len(self.dataset)
+        if self.shuffle:
+            order = (self.generator or ag.default_generator()).permutation(total)
+        else:
+            order = np.arange(total)
+        gather = getattr(self.dataset, "get_batch", None)
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            indices = order[start:start + self.batch_size]
+            yield gather(indices) if gather is not None else collate([self.dataset[int(i)] for i in indices])

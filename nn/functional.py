@@ -1,0 +1,252 @@
+"""Activations, regularisers and losses as functions of tensors (`import nn.functional as F`).
+
+Everything here is a composition of autograd ops: none of it has gradient code of its own.
+Random ones (dropout, noise) draw from autograd's generator, so `ag.manual_seed` repeats them.
+"""
+import numpy as np
+
+import autograd as ag
+from autograd import (cross_entropy as _fused_cross_entropy, elu, leaky_relu, linear, log_softmax, relu, sigmoid,
+                      softplus, tanh)
+
+__all__ = ["linear", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "prelu",
+           "noisy_relu", "step", "maxout", "dropout", "gaussian_noise", "batch_norm", "mse_loss", "l1_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss"]
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+# --- activations ------------------------------------------------------------------------------
+def softmax(x, dim=-1):
+    """exp(x) / sum(exp(x)) along `dim`, stable for any finite input.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.softmax(ag.tensor([0.0, 0.0])).tolist()
+    [0.5, 0.5]
+    """
+    return ag.softmax(x, dim)
+
+
+def _channel_shaped(parameter, x, name):
+    """A per-channel parameter (C,) reshaped to broadcast against x along dim 1 (or a single value)."""
+    if parameter.numel() == 1:
+        return parameter.reshape(())
+    if x.ndim < 2 or x.shape[1] != parameter.numel():
+        raise ValueError(f"{name}: {parameter.numel()} channel values do not match input of shape {x.shape} "
+                         f"(channels are dim 1)")
+    return parameter.reshape((-1,) + (1,) * (x.ndim - 2))
+
+
+def prelu(x, weight):
+    """x where x > 0, weight * x elsewhere; `weight` is one learnt slope or one per channel (dim 1).
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.prelu(ag.tensor([-2.0, 3.0]), ag.tensor([0.25])).tolist()
+    [-0.5, 3.0]
+    """
+    return ag.where(x > 0, x, _channel_shaped(weight, x, "prelu") * x)
+
+
+def noisy_relu(x, std=1.0, training=True):
+    """max(0, x + N(0, std²)) in training, max(0, x) otherwise (noise is added before the cut)."""
+    if std < 0:
+        raise ValueError(f"noisy_relu: std must be >= 0, got {std}")
+    if not training or std == 0:
+        return relu(x)
+    return relu(x + _normal(x.shape, x.dtype, std))
+
+
+def step(x):
+    """The perceptron's threshold: 1 where x > 0, else 0. Flat almost everywhere, so its gradient
+    is zero: x stays on the tape with weight 0, and backward reports zeros rather than failing.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.step(ag.tensor([-1.0, 0.0, 2.0])).tolist()
+    [0.0, 0.0, 1.0]
+    """
+    return (x > 0).to(x.dtype) + x * 0
+
+
+def maxout(x, pieces):
+    """The largest of `pieces` consecutive features: (..., out * pieces) -> (..., out).
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.maxout(ag.tensor([[1.0, 5.0, 3.0, 2.0]]), 2).tolist()
+    [[5.0, 3.0]]
+    """
+    if x.shape[-1] % pieces:
+        raise ValueError(f"maxout: last dim {x.shape[-1]} of input {x.shape} is not a multiple of {pieces} pieces")
+    return x.reshape(x.shape[:-1] + (x.shape[-1] // pieces, pieces)).amax(-1)
+
+
+# --- regularisation -----------------------------------------------------------------------------
+def _normal(shape, dtype, std):
+    return ag.from_numpy(ag.default_generator().standard_normal(shape, dtype=dtype) * dtype.type(std))
+
+
+def dropout(x, p=0.5, training=True):
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p) in
+    training, so that eval (identity) sees the same expected activation.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.dropout(ag.ones(3), 0.5, training=False).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0
+    keep = ag.default_generator().random(x.shape, dtype=x.dtype) >= p
+    return x * ag.from_numpy(keep.astype(x.dtype) / x.dtype.type(1 - p))
+
+
+def gaussian_noise(x, std, training=True):
+    """x + N(0, std²) in training (input jitter), x unchanged otherwise."""
+    if std < 0:
+        raise ValueError(f"gaussian_noise: std must be >= 0, got {std}")
+    if not training or std == 0:
+        return x
+    return x + _normal(x.shape, x.dtype, std)
+
+
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalise x (N, C) or (N, C, ...) per channel (dim 1), then scale by `weight` and shift by
+    `bias` (each (C,) or None).
+
+    In training the batch's mean and biased variance are used, and the running statistics (if
+    given) move towards the batch's mean and *unbiased* variance:
+    running = (1 - momentum) * running + momentum * batch. Otherwise the running ones are used.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> y = F.batch_norm(ag.tensor([[1.0], [3.0]]), None, None, training=True)
+    >>> [round(v, 3) for v in y.reshape(-1).tolist()]
+    [-1.0, 1.0]
+    """
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm needs input of shape (N, C) or (N, C, ...), got {x.shape}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.numel() // x.shape[1]
+        if count < 2:
+            raise ValueError(f"batch_norm in training needs more than one value per channel, got input {x.shape}")
+        mean = x.mean(axes, keepdim=True)
+        var = x.var(axes, correction=0, keepdim=True)
+        if running_mean is not None:
+            with ag.no_grad():
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean.detach().reshape(-1)
+                running_var *= 1 - momentum
+                running_var += (momentum * count / (count - 1)) * var.detach().reshape(-1)
+    else:
+        if running_mean is None:
+            raise ValueError("batch_norm in eval mode needs running_mean and running_var")
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    out = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+# --- losses -------------------------------------------------------------------------------------
+def _reduce(losses, reduction, name):
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses
+    raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _same_shape(input, target, name):
+    target = target if isinstance(target, ag.Tensor) else ag.tensor(target, dtype=input.dtype)
+    if input.shape != target.shape:
+        raise ValueError(f"{name}: input shape {input.shape} and target shape {target.shape} differ "
+                         "(they are not broadcast)")
+    return target
+
+
+def mse_loss(input, target, reduction="mean"):
+    """(input - target)², averaged (or summed): the quadratic cost.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.mse_loss(ag.tensor([1.0, 3.0]), ag.tensor([0.0, 0.0])).item()
+    5.0
+    """
+    difference = input - _same_shape(input, target, "mse_loss")
+    return _reduce(difference * difference, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """|input - target|, averaged (or summed)."""
+    return _reduce((input - _same_shape(input, target, "l1_loss")).abs(), reduction, "l1_loss")
+
+
+def binary_cross_entropy(input, target, reduction="mean"):
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]. The logs are taken of p
+    clamped to the dtype's smallest normal number, so p = 0 or 1 gives a large finite loss.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> round(F.binary_cross_entropy(ag.tensor([0.5]), ag.tensor([1.0])).item(), 4)
+    0.6931
+    """
+    target = _same_shape(input, target, "binary_cross_entropy")
+    values = input.data
+    if values.size and (np.nanmin(values) < 0 or np.nanmax(values) > 1):
+        raise ValueError(f"binary_cross_entropy needs probabilities in [0, 1], got values from {values.min()} "
+                         f"to {values.max()} (use binary_cross_entropy_with_logits for raw scores)")
+    tiny = float(np.finfo(input.dtype).tiny)
+    losses = -(target * input.clamp(min=tiny).log() + (1 - target) * (1 - input).clamp(min=tiny).log())
+    return _reduce(losses, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input, target, reduction="mean", pos_weight=None):
+    """Binary cross-entropy of sigmoid(input), computed stably from the logits as
+    softplus(-x) * t * pos_weight + softplus(x) * (1 - t).
+
+    >>> import autograd as ag, nn.functional as F
+    >>> round(F.binary_cross_entropy_with_logits(ag.tensor([0.0]), ag.tensor([1.0])).item(), 4)
+    0.6931
+    """
+    target = _same_shape(input, target, "binary_cross_entropy_with_logits")
+    positive = softplus(-input) * target
+    if pos_weight is not None:
+        positive = positive * pos_weight
+    return _reduce(positive + softplus(input) * (1 - target), reduction, "binary_cross_entropy_with_logits")
+
+
+def cross_entropy(input, target, reduction="mean"):
+    """Cross-entropy of (N, C) logits against int64 class indices (N,) — one fused, stable kernel
+    — or against class probabilities (N, C) of the logits' dtype.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> round(F.cross_entropy(ag.zeros(2, 4), ag.tensor([0, 3])).item(), 4)
+    1.3863
+    """
+    target = target if isinstance(target, ag.Tensor) else ag.tensor(target)
+    if ag.dtypes.is_floating(target.dtype) and input.ndim == 2:
+        target = _same_shape(input, target, "cross_entropy with class probabilities")
+        return _reduce(-(target * log_softmax(input, 1)).sum(1), reduction, "cross_entropy")
+    return _fused_cross_entropy(input, target, reduction)
+
+
+def nll_loss(input, target, reduction="mean"):
+    """Negative log-likelihood: -input[i, target[i]] for log-probabilities (N, C) and int64 targets (N,).
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.nll_loss(ag.tensor([[-1.0, -2.0]]), ag.tensor([1])).item()
+    2.0
+    """
+    target = target if isinstance(target, ag.Tensor) else ag.tensor(target)
+    if input.ndim != 2 or target.dtype != np.int64 or target.shape != input.shape[:1]:
+        raise ValueError(f"nll_loss needs (N, C) log-probabilities and int64 targets (N,), got {input.shape} "
+                         f"and {target.dtype} {target.shape}")
+    if target.numel() and (target.data.min() < 0 or target.data.max() >= input.shape[1]):
+        raise ValueError(f"nll_loss: targets must lie in [0, {input.shape[1]}), got values from "
+                         f"{target.data.min()} to {target.data.max()}")
+    return _reduce(-input[np.arange(input.shape[0]), target.data], reduction, "nll_loss")

@@ -1,0 +1,244 @@
+"""Training loops: `fit` with a progress bar and per-epoch history, `evaluate`, `EarlyStopping`.
+
+Duck-typed on purpose: the optimiser is anything with `zero_grad()` and `step()`, the scheduler
+anything with `step()` (given the monitored loss when its `step` takes `metrics`, as
+ReduceLROnPlateau), so `nn` never imports `optim`.
+"""
+import inspect
+from dataclasses import dataclass, field
+
+import autograd as ag
+
+from .utils import clip_grad_norm_, clip_grad_value_
+
+
+def accuracy(output, target):
+    """The fraction of rows whose largest output is at the target class index (or, for a
+    single output column, whose sign matches a 0/1 target)."""
+    scores, labels = output.data, target.data
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(1)
+    else:
+        predicted = (scores.reshape(labels.shape) > 0).astype(labels.dtype)
+    return float((predicted == labels).mean())
+
+
+METRICS = {"accuracy": accuracy}
+
+
+def _metric_functions(metrics):
+    if isinstance(metrics, dict):
+        return dict(metrics)
+    functions = {}
+    for metric in metrics:
+        if callable(metric):
+            functions[metric.__name__] = metric
+        elif metric in METRICS:
+            functions[metric] = METRICS[metric]
+        else:
+            raise ValueError(f"unknown metric {metric!r}; use a function (output, target) -> float or one of "
+                             f"{sorted(METRICS)}")
+    return functions
+
+
+def _inputs_and_target(batch):
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        raise ValueError("fit and evaluate need batches of (inputs, targets)")
+    return batch
+
+
+def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
+    """The mean loss and metrics of `model` over `loader`, in eval mode and without recording
+    (the model's train/eval mode is restored afterwards).
+
+    >>> import autograd as ag, nn
+    >>> from nn.data import DataLoader, TensorDataset
+    >>> data = DataLoader(TensorDataset(ag.zeros(4, 3), ag.tensor([0, 1, 0, 1])), batch_size=2)
+    >>> sorted(evaluate(nn.Linear(3, 2), nn.CrossEntropyLoss(), data))
+    ['accuracy', 'loss']
+    """
+    functions = _metric_functions(metrics)
+    totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
+    was_training = model.training
+    model.eval()
+    try:
+        with ag.no_grad():
+            for batch in loader:
+                inputs, target = _inputs_and_target(batch)
+                output = model(inputs)
+                size = len(target)
+                totals["loss"] += loss_fn(output, target).item() * size
+                for name, function in functions.items():
+                    totals[name] += function(output, target) * size
+                count += size
+    finally:
+        model.train(was_training)
+    return {name: total / count for name, total in totals.items()}
+
+
+@dataclass
+class History:
+    """What `fit` returns: per-epoch lists under `history` ("loss", "accuracy", "val_loss",
+    "val_accuracy", "lr", ...), the epoch a callback stopped training at, and the best epoch
+    an EarlyStopping callback saw (whose weights it restored, if asked to)."""
+
+    history: dict = field(default_factory=dict)
+    stopped_epoch: int = None   # the last epoch run when a callback stopped training, else None
+    best_epoch: int = None      # EarlyStopping's best epoch, else None
+
+    @property
+    def epochs(self):
+        return len(self.history.get("loss", ()))
+
+    def append(self, logs):
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(value)
+
+
+class Callback:
+    """Hooks into `fit`; `on_epoch_end` returns True to stop training."""
+
+    def on_train_begin(self, model):
+        pass
+
+    def on_epoch_end(self, epoch, logs, model):
+        return False
+
+    def on_train_end(self, model):
+        pass
+
+
+class EarlyStopping(Callback):
+    """Stop when `monitor` (default "val_loss") has not improved by more than `min_delta` for
+    `patience` epochs; with `restore_best_weights` the model ends with the weights of its best
+    epoch. `mode` is "min", "max", or "auto" (max for names containing "acc").
+
+    >>> stopper = EarlyStopping(patience=3, restore_best_weights=True)
+    """
+
+    def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, mode="auto", restore_best_weights=False):
+        if mode == "auto":
+            mode = "max" if "acc" in monitor else "min"
+        if mode not in ("min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'min', 'max' or 'auto', got {mode!r}")
+        if patience < 0 or min_delta < 0:
+            raise ValueError(f"EarlyStopping needs patience >= 0 and min_delta >= 0, got {patience}, {min_delta}")
+        self.monitor, self.patience, self.min_delta, self.mode = monitor, patience, min_delta, mode
+        self.restore_best_weights = restore_best_weights
+
+    def on_train_begin(self, model):
+        self.best, self.best_epoch, self.stopped_epoch, self.wait, self.best_state = None, None, None, 0, None
+
+    def _improved(self, value):
+        if self.best is None:
+            return True
+        return value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
+
+    def on_epoch_end(self, epoch, logs, model):
+        if self.monitor not in logs:
+            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, but the epoch logged only {sorted(logs)} "
+                             "(pass val_loader to fit to get val_ metrics)")
+        value = logs[self.monitor]
+        if self._improved(value):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self.best_state = {k: v.data.copy() for k, v in model.state_dict().items()}
+            return False
+        self.wait += 1
+        if self.wait > self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, model):
+        if self.restore_best_weights and self.best_state is not None:
+            model.load_state_dict(self.best_state)
+
+
+def _scheduler_step(scheduler, logs):
+    if "metrics" in inspect.signature(scheduler.step).parameters:
+        scheduler.step(logs.get("val_loss", logs["loss"]))
+    else:
+        scheduler.step()
+
+
+def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metrics=("accuracy",), callbacks=(),
+        scheduler=None, clip_grad_norm=None, clip_grad_value=None, progress=True):
+    """Train `model` for `epochs` passes over `train_loader` and return a `History`.
+
+    Each step: zero the gradients, loss_fn(model(inputs), targets).backward(), optionally clip
+    the gradients (by norm, then by value), optimizer.step(). After each epoch: the training
+    loss and metrics (averaged over the epoch's batches, as the model was while it learnt),
+    validation ones with a "val_" prefix when `val_loader` is given, the learning rate, then the
+    scheduler's step and the callbacks (any may stop training). `progress` shows a tqdm bar per
+    epoch with the running loss.
+
+    >>> import autograd as ag, nn, optim
+    >>> from nn.data import DataLoader, TensorDataset
+    >>> ag.manual_seed(0)
+    >>> x = ag.randn(64, 2); y = (x[:, 0] > 0).long()
+    >>> model = nn.Linear(2, 2)
+    >>> history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.5),
+    ...               DataLoader(TensorDataset(x, y), batch_size=16), epochs=20, progress=False)
+    >>> history.history["accuracy"][-1] > 0.9
+    True
+    """
+    functions = _metric_functions(metrics)
+    callbacks = list(callbacks)
+    history = History()
+    for callback in callbacks:
+        callback.on_train_begin(model)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+    try:
+        for epoch in range(epochs):
+            model.train()
+            totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
+            if progress:
+                bar = tqdm(total=len(train_loader), desc=f"epoch {epoch + 1}/{epochs}", unit="batch")
+            for batch in train_loader:
+                inputs, target = _inputs_and_target(batch)
+                optimizer.zero_grad()
+                output = model(inputs)
+                loss = loss_fn(output, target)
+                loss.backward()
+                if clip_grad_norm is not None:
+                    clip_grad_norm_(model.parameters(), clip_grad_norm)
+                if clip_grad_value is not None:
+                    clip_grad_value_(model.parameters(), clip_grad_value)
+                optimizer.step()
+                size = len(target)
+                value = loss.item()
+                totals["loss"] += value * size
+                for name, function in functions.items():
+                    totals[name] += function(output, target) * size
+                count += size
+                if bar is not None:
+                    bar.update()
+                    bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
+            logs = {name: total / count for name, total in totals.items()}
+            if val_loader is not None:
+                logs.update({f"val_{name}": value for name, value in
+                             evaluate(model, loss_fn, val_loader, functions).items()})
+            if hasattr(optimizer, "param_groups"):
+                logs["lr"] = optimizer.param_groups[0]["lr"]
+            history.append(logs)
+            if bar is not None:
+                bar.set_postfix({name: f"{value:.4f}" for name, value in logs.items() if name != "lr"})
+                bar.close()
+                bar = None
+            if scheduler is not None:
+                _scheduler_step(scheduler, logs)
+            stop = [callback.on_epoch_end(epoch, logs, model) for callback in callbacks]
+            if any(stop):
+                history.stopped_epoch = epoch
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    for callback in callbacks:
+        callback.on_train_end(model)
+        if getattr(callback, "best_epoch", None) is not None:
+            history.best_epoch = callback.best_epoch
+    return history

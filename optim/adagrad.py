@@ -1,0 +1,39 @@
+"""Adagrad: per-coordinate learning rates that shrink with the sum of squared gradients."""
+import autograd as ag
+
+from . import kernels
+from .optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """As PyTorch's Adagrad (see `optim.kernels.reference.adagrad`):
+
+        clr = lr / (1 + (step - 1) * lr_decay)
+        g = grad + weight_decay * param
+        sum = sum + g²                          (sum starts at initial_accumulator_value)
+        param = param - clr * g / (sqrt(sum) + eps)
+
+    >>> import autograd as ag, optim
+    >>> w = ag.tensor([1.0], requires_grad=True)
+    >>> opt = optim.Adagrad([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step(); round(w.item(), 6)   # first step: lr * sign(grad)
+    0.9
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
+        if lr_decay < 0 or initial_accumulator_value < 0 or eps < 0:
+            raise ValueError(f"Adagrad: lr_decay, initial_accumulator_value and eps must be >= 0, got {lr_decay}, "
+                             f"{initial_accumulator_value}, {eps}")
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, eps=eps))
+
+    def _update(self, group):
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self._state(p, lambda p: {
+                "step": 0, "sum": ag.full_like(p, group["initial_accumulator_value"])})
+            state["step"] += 1
+            clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+            kernels.adagrad(p.data, p.grad.data, state["sum"].data, clr, group["weight_decay"], group["eps"])
+            p._version[0] += 1

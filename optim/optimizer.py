@@ -1,0 +1,158 @@
+"""`Optimizer`: parameter groups, per-parameter state, zero_grad, and state_dict round trips.
+
+Subclasses hold the hyperparameters in `defaults` and implement `_update(group)`, which applies
+their update rule (a function of `optim.kernels`) to each parameter of a group that has a
+gradient.
+"""
+import numpy as np
+
+import autograd as ag
+from autograd.grad_mode import no_grad
+
+
+class Optimizer:
+    """Base of every optimiser.
+
+    `params` is an iterable of tensors, or of dicts each holding "params" and hyperparameters
+    that override the defaults for that group (parameter groups).
+
+    >>> import autograd as ag, optim
+    >>> w, b = ag.zeros(3, requires_grad=True), ag.zeros(1, requires_grad=True)
+    >>> opt = optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    >>> [group["lr"] for group in opt.param_groups]
+    [0.1, 0.5]
+    """
+
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.state = {}
+        self.param_groups = []
+        if isinstance(params, ag.Tensor):
+            raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group):
+        """Add a group: a dict with "params" and any hyperparameters to override."""
+        if not isinstance(group, dict) or "params" not in group:
+            raise ValueError("a parameter group is a dict with a 'params' entry")
+        params = group["params"]
+        params = [params] if isinstance(params, ag.Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, ag.Tensor):
+                raise TypeError(f"{type(self).__name__} can only optimise Tensors, got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__} cannot optimise a non-leaf tensor (shape {p.shape})")
+            if not ag.dtypes.is_floating(p.dtype):
+                raise ValueError(f"{type(self).__name__} needs floating-point parameters, got {p.dtype}")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if len({id(p) for p in params}) != len(params) or any(id(p) in seen for p in params):
+            raise ValueError("a parameter appears more than once among the parameter groups")
+        unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no hyperparameter(s) {sorted(unknown)}; it takes "
+                             f"{sorted(self.defaults)}")
+        filled = {**self.defaults, **group, "params": params}
+        self._check_hyperparameters(filled)
+        self.param_groups.append(filled)
+
+    def _check_hyperparameters(self, group):
+        if group["lr"] < 0:
+            raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']} (must be >= 0)")
+        if group.get("weight_decay", 0) < 0:
+            raise ValueError(f"{type(self).__name__}: invalid weight_decay {group['weight_decay']} (must be >= 0)")
+
+    def zero_grad(self, set_to_none=True):
+        """Clear the gradients of every parameter (to None, as PyTorch's default, or to zeros)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.data[...] = 0
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient. `closure`, if given, re-evaluates the loss
+        (with gradients) first and its value is returned."""
+        loss = None
+        if closure is not None:
+            with ag.enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                self._update(group)
+        return loss
+
+    def _update(self, group):
+        raise NotImplementedError
+
+    def _state(self, p, make):
+        """The state of parameter `p`, created by `make(p)` on its first step."""
+        state = self.state.get(p)
+        if state is None:
+            state = self.state[p] = make(p)
+        return state
+
+    # --- saving and restoring -----------------------------------------------------------------
+    def state_dict(self):
+        """{"state": {index: {name: array or number}}, "param_groups": [{hyperparameters, "params":
+        [indices]}]}, parameters numbered in group order; arrays are copies."""
+        index, groups = {}, []
+        for group in self.param_groups:
+            numbers = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                numbers.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": numbers})
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p in self.state:
+                    state[index[id(p)]] = {k: v.data.copy() if isinstance(v, ag.Tensor) else v
+                                           for k, v in self.state[p].items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore what `state_dict()` returned (from an optimiser of the same kind over parameters
+        of the same shapes). Everything is checked first: a failed load changes nothing."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError(f"load_state_dict: the saved state has {len(groups)} parameter groups, this "
+                             f"{type(self).__name__} has {len(self.param_groups)}")
+        params = {}
+        for number, (saved, own) in enumerate(zip(groups, self.param_groups)):
+            if len(saved["params"]) != len(own["params"]):
+                raise ValueError(f"load_state_dict: group {number} has {len(saved['params'])} parameters in the "
+                                 f"saved state, {len(own['params'])} here")
+            params.update(zip(saved["params"], own["params"]))
+        new_state = {}
+        for key, entries in state_dict["state"].items():
+            if key not in params:
+                raise ValueError(f"load_state_dict: state for parameter {key}, which no group holds")
+            p = params[key]
+            restored = {}
+            for name, value in entries.items():
+                if isinstance(value, (np.ndarray, ag.Tensor)):
+                    array = value.data if isinstance(value, ag.Tensor) else value
+                    if array.shape != p.shape:
+                        raise ValueError(f"load_state_dict: {name!r} of parameter {key} has shape {array.shape}, "
+                                         f"the parameter has shape {p.shape}")
+                    restored[name] = ag.tensor(array, dtype=p.dtype)
+                else:
+                    restored[name] = value
+            new_state[p] = restored
+        for saved, own in zip(groups, self.param_groups):
+            own.update({k: v for k, v in saved.items() if k != "params"})
+        self.state = new_state
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for number, group in enumerate(self.param_groups):
+            settings = ", ".join(f"{k}={v}" for k, v in group.items() if k != "params")
+            lines.append(f"  group {number}: {len(group['params'])} tensors, {settings}")
+        return "\n".join(lines + [")"])
