@@ -8,6 +8,7 @@
 tensor([[2., 4.],
         [6., 8.]])
 """
+from . import allocator  # noqa: F401  (tunes glibc malloc for training loops; see its docstring)
 from .tensor import Tensor
 from .dtypes import float32, float64, int64, bool_ as bool  # noqa: A001  (as torch.bool)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -31,7 +31,9 @@ class Linear(Module):
         _positive_int(in_features, "in_features", "Linear")
         _positive_int(out_features, "out_features", "Linear")
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(ag.empty(out_features, in_features, dtype=dtype))
+        # Column-major, so that x @ weight.T is a plain row-major matmul: OpenBLAS runs that about
+        # 1.6x faster than the transposed product at batch 32 (benchmarks/bench_train.py).
+        self.weight = Parameter(ag.empty(in_features, out_features, dtype=dtype).T)
         self.register_parameter("bias", Parameter(ag.empty(out_features, dtype=dtype)) if bias else None)
         self.reset_parameters(init)
 

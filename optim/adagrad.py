@@ -32,7 +32,7 @@ class Adagrad(Optimizer):
             if p.grad is None:
                 continue
             state = self._state(p, lambda p: {
-                "step": 0, "sum": ag.full_like(p, group["initial_accumulator_value"])})
+                "step": 0, "sum": self._buffer(p, group["initial_accumulator_value"])})
             state["step"] += 1
             clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
             kernels.adagrad(p.data, p.grad.data, state["sum"].data, clr, group["weight_decay"], group["eps"])

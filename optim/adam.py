@@ -37,7 +37,7 @@ class Adam(Optimizer):
                 continue
             state = self.state.get(p)
             if state is None:
-                state = self.state[p] = {"step": 0, "exp_avg": ag.zeros_like(p), "exp_avg_sq": ag.zeros_like(p)}
+                state = self.state[p] = {"step": 0, "exp_avg": self._buffer(p), "exp_avg_sq": self._buffer(p)}
             state["step"] += 1
             kernels.adam(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data, lr, beta1, beta2,
                          eps, weight_decay, state["step"], self.decoupled)

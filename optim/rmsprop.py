@@ -34,9 +34,9 @@ class RMSprop(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            state = self._state(p, lambda p: {"step": 0, "square_avg": ag.zeros_like(p),
-                                              **({"grad_avg": ag.zeros_like(p)} if centered else {}),
-                                              **({"momentum_buffer": ag.zeros_like(p)} if momentum else {})})
+            state = self._state(p, lambda p: {"step": 0, "square_avg": self._buffer(p),
+                                              **({"grad_avg": self._buffer(p)} if centered else {}),
+                                              **({"momentum_buffer": self._buffer(p)} if momentum else {})})
             state["step"] += 1
             grad_avg, buffer = state.get("grad_avg"), state.get("momentum_buffer")
             kernels.rmsprop(p.data, p.grad.data, state["square_avg"].data,

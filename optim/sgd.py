@@ -40,7 +40,7 @@ class SGD(Optimizer):
                 state = self.state.get(p)
                 first = state is None
                 if first:
-                    state = self.state[p] = {"momentum_buffer": ag.zeros_like(p)}
+                    state = self.state[p] = {"momentum_buffer": self._buffer(p)}
                 buffer = state["momentum_buffer"].data
             kernels.sgd(p.data, p.grad.data, buffer, lr, momentum, dampening, nesterov, weight_decay, first)
             p._version[0] += 1

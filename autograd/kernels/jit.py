@@ -7,7 +7,8 @@ Each public function here takes the same arguments as its reference and returns 
 result. The compiled loops take 1-d contiguous float32 or float64 arrays (two signatures each);
 anything else (views with strides, broadcast gradients, mixed dtypes) and arrays too small for a
 kernel call to pay goes to the reference. `error_model="numpy"` lets numba vectorise loops with
-division; the two fastmath flags keep NaN and inf semantics.
+division; the two fastmath flags keep NaN and inf semantics. Constants come in as an argument
+`one` of the arrays' dtype: a literal 1 is an int64 to numba and would widen float32 to float64.
 """
 import numpy as np
 from numba import njit
@@ -23,19 +24,19 @@ FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 @njit(**JIT)
 def _relu_backward(grad, out, result):
     for i in range(grad.size):
-        result[i] = grad[i] if out[i] > 0 else 0
+        result[i] = grad[i] * (out[i] > 0)
 
 
 @njit(**JIT)
-def _sigmoid_backward(grad, out, result):
+def _sigmoid_backward(grad, out, result, one):
     for i in range(grad.size):
-        result[i] = grad[i] * out[i] * (1 - out[i])
+        result[i] = grad[i] * out[i] * (one - out[i])
 
 
 @njit(**JIT)
-def _tanh_backward(grad, out, result):
+def _tanh_backward(grad, out, result, one):
     for i in range(grad.size):
-        result[i] = grad[i] * (1 - out[i] * out[i])
+        result[i] = grad[i] * (one - out[i] * out[i])
 
 
 @njit(**JIT)
@@ -62,12 +63,13 @@ def _fits(*arrays):
             and all(a.flags.c_contiguous and a.shape == first.shape and a.dtype == first.dtype for a in arrays))
 
 
-def _from_output(kernel, fallback):
+def _from_output(kernel, fallback, takes_one=True):
     def backward(grad, out):
         if not _fits(grad, out):
             return fallback(grad, out)
         result = np.empty_like(grad)
-        kernel(grad.reshape(-1), out.reshape(-1), result.reshape(-1))
+        flat = (grad.reshape(-1), out.reshape(-1), result.reshape(-1))
+        kernel(*flat, grad.dtype.type(1)) if takes_one else kernel(*flat)
         return result
 
     backward.__name__ = fallback.__name__
@@ -75,7 +77,7 @@ def _from_output(kernel, fallback):
     return backward
 
 
-relu_backward = _from_output(_relu_backward, reference.relu_backward)
+relu_backward = _from_output(_relu_backward, reference.relu_backward, takes_one=False)
 sigmoid_backward = _from_output(_sigmoid_backward, reference.sigmoid_backward)
 tanh_backward = _from_output(_tanh_backward, reference.tanh_backward)
 

@@ -44,6 +44,10 @@ class Linear(Function):
 
     def forward(self, x, weight, bias):
         x, weight = promote(x, weight)
+        # nn.Linear stores its weight column-major (weight.T is row-major), the layout in which
+        # x @ weight.T is a plain matmul for BLAS; the weight's gradient is made in the same
+        # layout so that the optimisers' fused kernels see matching arrays.
+        self.column_major = weight.flags.f_contiguous and not weight.flags.c_contiguous
         out = x @ weight.T
         if bias is not None:
             out += bias
@@ -54,6 +58,10 @@ class Linear(Function):
         grad_weight = None
         if self.needs(1):
             rows = xp.reshape(grad, (-1, grad.shape[-1]))
-            grad_weight = xp.matmul(xp.swapaxes(rows, 0, 1), xp.reshape(x, (-1, x.shape[-1])))
+            inputs = xp.reshape(x, (-1, x.shape[-1]))
+            if self.column_major:
+                grad_weight = xp.swapaxes(xp.matmul(xp.swapaxes(inputs, 0, 1), rows), 0, 1)
+            else:
+                grad_weight = xp.matmul(xp.swapaxes(rows, 0, 1), inputs)
         # The engine sums the bias gradient over the leading dims (unbroadcast).
         return grad_x, grad_weight, grad if self.needs(2) else None

@@ -1,9 +1,14 @@
 """numba versions of the update rules in `reference.py`: one pass over the parameter, no
 temporaries, compiled on first use and cached on disk.
 
+Every scalar reaches the loops precomputed in the arrays' dtype (1 - beta1 rather than beta1):
+a Python literal such as the 1 in `1 - beta1` is an int64 or float64 to numba, and would widen
+float32 arithmetic to float64.
+
 The loops take 1-d contiguous arrays of one dtype and scalars of that dtype (two signatures per
-kernel: float32 and float64); flat views of contiguous parameters are passed in. Anything else
-(non-contiguous arrays, mixed dtypes) goes to the reference. Absent state arrays are passed as
+kernel: float32 and float64); flat views of the parameter and its arrays, in memory order, are
+passed in when they all share one contiguous layout. Anything else (strided arrays, mixed
+layouts or dtypes) goes to the reference. Absent state arrays are passed as
 empty arrays, with the flag that says they are unused.
 """
 import math
@@ -17,11 +22,11 @@ from . import reference
 
 
 @njit(**JIT)
-def _sgd(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, first_step):
+def _sgd(param, grad, buf, lr, momentum, damped, nesterov, weight_decay, first_step):
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         if momentum != 0:
-            b = g if first_step else momentum * buf[i] + (1 - dampening) * g
+            b = g if first_step else momentum * buf[i] + damped * g
             buf[i] = b
             g = g + momentum * b if nesterov else b
         param[i] -= lr * g
@@ -33,20 +38,20 @@ def _adagrad(param, grad, state_sum, clr, weight_decay, eps):
         g = grad[i] + weight_decay * param[i]
         s = state_sum[i] + g * g
         state_sum[i] = s
-        param[i] -= clr * g / (math.sqrt(s) + eps)
+        param[i] -= clr * g / (np.sqrt(s) + eps)
 
 
 @njit(**JIT)
-def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum, centered):
+def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, rest, eps, weight_decay, momentum, centered):
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
-        s = alpha * square_avg[i] + (1 - alpha) * g * g
+        s = alpha * square_avg[i] + rest * g * g
         square_avg[i] = s
         if centered:
-            a = grad_avg[i] + (1 - alpha) * (g - grad_avg[i])
+            a = grad_avg[i] + rest * (g - grad_avg[i])
             grad_avg[i] = a
             s = s - a * a
-        step = g / (math.sqrt(s) + eps)
+        step = g / (np.sqrt(s) + eps)
         if momentum != 0:
             step = momentum * buf[i] + step
             buf[i] = step
@@ -54,29 +59,33 @@ def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_deca
 
 
 @njit(**JIT)
-def _adam(param, grad, exp_avg, exp_avg_sq, step_size, beta1, beta2, eps, weight_decay, decay, bias_sqrt):
+def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps, weight_decay, decay, inv_bias_sqrt):
     for i in range(param.size):
         p = param[i] * decay
         g = grad[i] + weight_decay * p
-        m = exp_avg[i] + (1 - beta1) * (g - exp_avg[i])
-        v = beta2 * exp_avg_sq[i] + (1 - beta2) * g * g
+        m = exp_avg[i] + rest1 * (g - exp_avg[i])
+        v = beta2 * exp_avg_sq[i] + rest2 * g * g
         exp_avg[i] = m
         exp_avg_sq[i] = v
-        param[i] = p - step_size * m / (math.sqrt(v) / bias_sqrt + eps)
+        param[i] = p - step_size * m / (np.sqrt(v) * inv_bias_sqrt + eps)
 
 
 def _flat(param, *arrays):
-    """Flat views of the arrays (None -> empty) if all are contiguous and of param's float dtype."""
+    """Flat views in memory order of the arrays (None -> empty) if they are all laid out like
+    `param` (row- or column-major contiguous) with its float dtype; else None."""
     if param.dtype not in FLOATS:
         return None
-    flats = []
-    for array in (param,) + arrays:
+    order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None
+    if order is None:
+        return None
+    flats = [param.reshape(-1, order=order)]
+    for array in arrays:
         if array is None:
-            flats.append(param.reshape(-1)[:0])
-        elif array.dtype != param.dtype or array.shape != param.shape or not array.flags.c_contiguous:
+            flats.append(flats[0][:0])
+        elif array.dtype != param.dtype or array.shape != param.shape or array.strides != param.strides:
             return None
         else:
-            flats.append(array.reshape(-1))
+            flats.append(array.reshape(-1, order=order))
     return flats
 
 
@@ -86,7 +95,7 @@ def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_
         return reference.sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay,
                              first_step)
     real = param.dtype.type
-    _sgd(*flats, real(lr), real(momentum), real(dampening), bool(nesterov), real(weight_decay), bool(first_step))
+    _sgd(*flats, real(lr), real(momentum), real(1 - dampening), bool(nesterov), real(weight_decay), bool(first_step))
 
 
 def adagrad(param, grad, state_sum, clr, weight_decay, eps):
@@ -103,7 +112,8 @@ def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, 
         return reference.rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay,
                                  momentum, centered)
     real = param.dtype.type
-    _rmsprop(*flats, real(lr), real(alpha), real(eps), real(weight_decay), real(momentum), bool(centered))
+    _rmsprop(*flats, real(lr), real(alpha), real(1 - alpha), real(eps), real(weight_decay), real(momentum),
+             bool(centered))
 
 
 def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
@@ -113,8 +123,8 @@ def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, 
     real = param.dtype.type
     decay = 1 - lr * weight_decay if decoupled else 1.0
     coupled_decay = 0.0 if decoupled else weight_decay
-    _adam(*flats, real(lr / (1 - beta1 ** step)), real(beta1), real(beta2), real(eps), real(coupled_decay),
-          real(decay), real(math.sqrt(1 - beta2 ** step)))
+    _adam(*flats, real(lr / (1 - beta1 ** step)), real(1 - beta1), real(beta2), real(1 - beta2), real(eps),
+          real(coupled_decay), real(decay), real(1 / math.sqrt(1 - beta2 ** step)))
 
 
 for _name in ("sgd", "adagrad", "rmsprop", "adam"):

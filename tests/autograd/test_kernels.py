@@ -32,7 +32,9 @@ def test_backward_from_output_agrees(name, layout, dtype):
     make = layouts(np.random.default_rng(1), dtype)[layout]
     grad, out = make(), make()
     expected = getattr(reference, name)(grad, out)
-    np.testing.assert_allclose(getattr(jit, name)(grad, out), expected, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-15)
+    # float32 tolerances allow for the kernels' fused multiply-adds where 1 - t² cancels.
+    tolerance = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(getattr(jit, name)(grad, out), expected, **tolerance)
 
 
 @pytest.mark.parametrize("name", ["relu_backward", "sigmoid_backward", "tanh_backward"])
@@ -42,14 +44,14 @@ def test_backward_from_output_with_a_broadcast_gradient(name):
     np.testing.assert_allclose(getattr(jit, name)(grad, out), getattr(reference, name)(grad, out), rtol=1e-6)
 
 
-@pytest.mark.parametrize("name, kernel", [("relu_backward", jit._relu_backward),
-                                          ("sigmoid_backward", jit._sigmoid_backward),
-                                          ("tanh_backward", jit._tanh_backward)])
-def test_compiled_loops_match_the_reference(name, kernel):
+@pytest.mark.parametrize("name, kernel, constants", [("relu_backward", jit._relu_backward, ()),
+                                                     ("sigmoid_backward", jit._sigmoid_backward, (1.0,)),
+                                                     ("tanh_backward", jit._tanh_backward, (1.0,))])
+def test_compiled_loops_match_the_reference(name, kernel, constants):
     rng = np.random.default_rng(3)
     grad, out = rng.standard_normal(1000), rng.standard_normal(1000)
     result = np.empty_like(grad)
-    kernel(grad, out, result)
+    kernel(grad, out, result, *constants)
     np.testing.assert_allclose(result, getattr(reference, name)(grad, out), rtol=1e-12, atol=1e-15)
 
 
