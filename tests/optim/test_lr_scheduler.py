@@ -1,0 +1,106 @@
+"""Learning-rate schedules against their closed forms, PyTorch, and hand-traced plateaus."""
+import math
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import optim
+from optim import lr_scheduler
+
+
+def rates(make, epochs=12, lr=0.5, groups=1):
+    params = [{"params": [ag.zeros(1, requires_grad=True)], "lr": lr * (g + 1)} for g in range(groups)]
+    opt = optim.SGD(params, lr=lr)
+    scheduler = make(opt)
+    seen = []
+    for _ in range(epochs):
+        seen.append(scheduler.get_last_lr())
+        scheduler.step()
+    return np.array(seen)
+
+
+SCHEDULES = [
+    ("StepLR", dict(step_size=3, gamma=0.5), lambda base, e: base * 0.5 ** (e // 3)),
+    ("ExponentialLR", dict(gamma=0.9), lambda base, e: base * 0.9 ** e),
+    ("CosineAnnealingLR", dict(T_max=10, eta_min=0.01),
+     lambda base, e: 0.01 + (base - 0.01) * (1 + math.cos(math.pi * e / 10)) / 2),
+    ("LambdaLR", dict(lr_lambda=lambda e: 1 / (1 + e)), lambda base, e: base / (1 + e)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, formula", SCHEDULES, ids=[s[0] for s in SCHEDULES])
+def test_schedules_follow_their_formula_in_every_group(name, kwargs, formula):
+    seen = rates(lambda opt: getattr(lr_scheduler, name)(opt, **kwargs), groups=2)
+    expected = [[formula(0.5, e), formula(1.0, e)] for e in range(12)]
+    np.testing.assert_allclose(seen, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, kwargs, formula", SCHEDULES, ids=[s[0] for s in SCHEDULES])
+def test_schedules_match_pytorch(name, kwargs, formula):
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.5)
+    scheduler = getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
+    theirs = []
+    for _ in range(12):
+        theirs.append(scheduler.get_last_lr())
+        opt.step()
+        scheduler.step()
+    np.testing.assert_allclose(rates(lambda o: getattr(lr_scheduler, name)(o, **kwargs)), theirs, rtol=1e-12)
+
+
+def plateau_rates(losses, **kwargs):
+    opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=1.0)
+    scheduler = lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+    seen = []
+    for loss in losses:
+        scheduler.step(loss)
+        seen.append(scheduler.get_last_lr()[0])
+    return seen
+
+
+def test_reduce_on_plateau_by_hand():
+    # best 1.0 at epoch 0; epochs 1-2 are bad: the second bad epoch exceeds patience 1 and halves
+    # the rate; cooldown 1 then skips counting epoch 3; epochs 4 and 5 bad again -> halve.
+    losses = [1.0, 1.0, 1.2, 1.3, 1.1, 1.0, 0.5, 0.6]
+    assert plateau_rates(losses, patience=1, factor=0.5, cooldown=1) == [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]
+
+
+def test_reduce_on_plateau_respects_min_lr_and_max_mode():
+    assert plateau_rates([1, 1, 1, 1], patience=0, factor=0.1, min_lr=0.05) == [1.0, 0.1, 0.05, 0.05]
+    assert plateau_rates([0.5, 0.6, 0.7, 0.65], mode="max", patience=0, factor=0.5) == [1.0, 1.0, 1.0, 0.5]
+
+
+def test_reduce_on_plateau_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    losses = list(np.random.default_rng(0).uniform(0.5, 1.0, 40))
+    kwargs = dict(patience=2, factor=0.5, cooldown=1, threshold=0.01, min_lr=0.01)
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+    theirs = []
+    for loss in losses:
+        opt.step()
+        scheduler.step(loss)
+        theirs.append(opt.param_groups[0]["lr"])
+    assert plateau_rates(losses, **kwargs) == pytest.approx(theirs)
+
+
+def test_scheduler_state_dict_round_trip():
+    opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=1.0)
+    scheduler = lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+    for _ in range(3):
+        scheduler.step()
+    state = scheduler.state_dict()
+    fresh = lr_scheduler.StepLR(optim.SGD([ag.zeros(1, requires_grad=True)], lr=1.0), step_size=2, gamma=0.1)
+    fresh.load_state_dict(state)
+    assert fresh.last_epoch == 3 and fresh.base_lrs == [1.0]
+
+
+def test_scheduler_argument_errors():
+    opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=1.0)
+    with pytest.raises(ValueError, match="step_size must be a positive int"):
+        lr_scheduler.StepLR(opt, step_size=0)
+    with pytest.raises(ValueError, match="2 functions for 1 parameter groups"):
+        lr_scheduler.LambdaLR(opt, [lambda e: 1, lambda e: 1])
+    with pytest.raises(ValueError, match=r"factor must be in \[0, 1\)"):
+        lr_scheduler.ReduceLROnPlateau(opt, factor=1.5)

@@ -1,0 +1,24 @@
+"""Imports point down only: autograd imports neither nn nor optim, and optim does not import nn."""
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FORBIDDEN = {"autograd": {"nn", "optim"}, "optim": {"nn"}, "nn": {"optim"}}
+
+
+def imported_packages(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module.split(".")[0]
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_upward_imports(package):
+    offenders = [f"{path.relative_to(ROOT)} imports {name}" for path in sorted((ROOT / package).rglob("*.py"))
+                 for name in imported_packages(path) if name in FORBIDDEN[package]]
+    assert offenders == []
