@@ -53,6 +53,15 @@ def _matmul(a, b):
     return a @ b
 
 
+def _matmul_column_major(a, b):
+    """a @ b for 2-d operands, computed straight into a new column-major array (a fresh array,
+    not a transposed view, so that a leaf can own it without a copy)."""
+    out = np.empty((a.shape[0], b.shape[1]), np.result_type(a, b), order="F")
+    if a.shape[1] == 1:
+        return np.multiply(a, b, out=out)
+    return np.matmul(a, b, out=out)
+
+
 def _prod_of_others(x, axis):
     """For every element, the product of the other elements along `axis` (exact with zeros)."""
     axes = tuple(range(x.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
@@ -80,6 +89,7 @@ class NumpyBackend:
     swapaxes = staticmethod(np.swapaxes)
     broadcast_to = staticmethod(np.broadcast_to)
     matmul = staticmethod(_matmul)
+    matmul_column_major = staticmethod(_matmul_column_major)
     scatter_into_zeros = staticmethod(_scatter_into_zeros)
     prod_of_others = staticmethod(_prod_of_others)
 
@@ -168,6 +178,10 @@ class TensorBackend:
 
     @staticmethod
     def matmul(a, b):
+        return TensorBackend._ops().Matmul.apply(a, b)
+
+    @staticmethod
+    def matmul_column_major(a, b):
         return TensorBackend._ops().Matmul.apply(a, b)
 
     @staticmethod

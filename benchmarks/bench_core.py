@@ -13,31 +13,17 @@ All times are medians.
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
+from common import machine, median_time, per_thread_count, set_torch_threads, torch_available
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BATCHES = (1, 32, 128, 1024)
 SIZES = (784, 256, 256, 10)
-
-
-def median_time(step, min_reps, budget):
-    """Median seconds of `step()` over at least `min_reps` calls or `budget` seconds."""
-    step()
-    times = []
-    started = time.perf_counter()
-    while len(times) < min_reps or time.perf_counter() - started < budget:
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-        if len(times) >= 2000:
-            break
-    times.sort()
-    return times[len(times) // 2]
 
 
 def mlp_data(batch, rng):
@@ -187,24 +173,15 @@ def numpy_matmul(n=1024):
     return lambda: a @ b
 
 
-def torch_available():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def measure(quick):
     """Everything measured in this process (its BLAS thread count set by the parent)."""
     import numpy as np
 
     reps, budget = (5, 0.2) if quick else (20, 1.0)
     have_torch = torch_available()
+    set_torch_threads()
     if have_torch:
         import torch
-
-        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     results = {"mlp": {}, "torch": have_torch}
     for batch in BATCHES:
         row = {}
@@ -251,19 +228,6 @@ def _run_python(code, env):
     return [float(v) for v in output.split()]
 
 
-def machine():
-    import numpy as np
-
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}"
-            + (", torch " + __import__("torch").__version__ if torch_available() else ", torch not installed"))
-
-
 def print_tables(by_threads, startup):
     threads = sorted(by_threads)
     print("\n## MLP 784-256-256-10 training step (SGD), median ms; ratio = autograd / baseline\n")
@@ -306,13 +270,7 @@ def main():
         print(json.dumps(measure(args.quick)))
         return
     print(f"Machine: {machine()}")
-    by_threads = {}
-    for threads in (1, 2):
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
-                   MKL_NUM_THREADS=str(threads), NUMBA_NUM_THREADS=str(threads))
-        command = [sys.executable, __file__, "--threads", str(threads)] + (["--quick"] if args.quick else [])
-        by_threads[threads] = json.loads(subprocess.run(command, env=env, check=True, capture_output=True,
-                                                        text=True).stdout)
+    by_threads = per_thread_count(__file__, ["--quick"] if args.quick else [])
     print_tables(by_threads, startup_times())
 
 

@@ -3,9 +3,14 @@ import numpy as np
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x)) without overflow: exp is only taken of -|x|."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1, e) / (1 + e)
+    """1 / (1 + exp(-x)), in place in one buffer. Below x of about -88 (float32) exp(-x) overflows
+    to inf and 1 / inf = 0 is the right limit, so that overflow is silenced, not avoided: this
+    is 2-5x faster than working from exp(-|x|) (bench_kernels.py)."""
+    out = np.negative(x, out=np.empty_like(x))
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1
+    return np.divide(1, out, out=out)
 
 
 def relu_backward(grad, out):

@@ -59,9 +59,7 @@ class Linear(Function):
         if self.needs(1):
             rows = xp.reshape(grad, (-1, grad.shape[-1]))
             inputs = xp.reshape(x, (-1, x.shape[-1]))
-            if self.column_major:
-                grad_weight = xp.swapaxes(xp.matmul(xp.swapaxes(inputs, 0, 1), rows), 0, 1)
-            else:
-                grad_weight = xp.matmul(xp.swapaxes(rows, 0, 1), inputs)
+            product = xp.matmul_column_major if self.column_major else xp.matmul
+            grad_weight = product(xp.swapaxes(rows, 0, 1), inputs)
         # The engine sums the bias gradient over the leading dims (unbroadcast).
         return grad_x, grad_weight, grad if self.needs(2) else None

@@ -1,0 +1,65 @@
+"""Helpers shared by the benchmark scripts: timing, machine description, and running the
+measurements once per BLAS thread count, each in a fresh process."""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+
+def median_time(step, min_reps, budget):
+    """Median seconds of `step()` over at least `min_reps` calls or `budget` seconds."""
+    step()
+    times = []
+    started = time.perf_counter()
+    while len(times) < min_reps or time.perf_counter() - started < budget:
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+        if len(times) >= 2000:
+            break
+    times.sort()
+    return times[len(times) // 2]
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def machine():
+    import numpy as np
+
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}"
+            + (", torch " + __import__("torch").__version__ if torch_available() else ", torch not installed"))
+
+
+def set_torch_threads():
+    """Give PyTorch the thread count the parent process chose for this run."""
+    if torch_available():
+        import torch
+
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
+
+def per_thread_count(script, extra_args, thread_counts=(1, 2)):
+    """Run `script --threads N extra_args` once per thread count with the BLAS, OpenMP and numba
+    thread variables set to N; each prints a JSON result, returned here by thread count."""
+    results = {}
+    for threads in thread_counts:
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+                   MKL_NUM_THREADS=str(threads), NUMBA_NUM_THREADS=str(threads))
+        command = [sys.executable, script, "--threads", str(threads)] + list(extra_args)
+        results[threads] = json.loads(subprocess.run(command, env=env, check=True, capture_output=True,
+                                                     text=True).stdout)
+    return results
