@@ -24,12 +24,14 @@ def unbroadcast(xp, grad, shape, op_name="op"):
     if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):
         raise RuntimeError(f"{op_name}'s backward produced a gradient of shape {grad.shape} for an input of "
                            f"shape {shape}")
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
-    )
-    if axes:
-        grad = xp.sum(grad, axes, True)
-    return xp.reshape(grad, shape) if grad.shape != shape else grad
+    # Leading axes are summed away, stretched size-1 axes summed with keepdims: the result has
+    # `shape` without a reshape, so it is a fresh array that a leaf can own without a copy.
+    if extra:
+        grad = xp.sum(grad, tuple(range(extra)), False)
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = xp.sum(grad, stretched, True)
+    return grad
 
 
 def _scatter_into_zeros(grad, index, shape):

@@ -108,7 +108,7 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
     accumulator = _Accumulator(create_graph, targets)
     pending = {}  # node -> gradient of its output, summed over its consumers so far
     for output, value in zip(outputs, _root_grads(outputs, output_grads, create_graph)):
-        accumulator.handed.add(id(value))
+        accumulator.hand(value)
         if output.grad_fn is None:
             accumulator.to_leaf(output, value)
         else:
@@ -182,11 +182,16 @@ class _Accumulator:
         self.create_graph = create_graph
         self.targets = targets
         self.results = [None] * len(targets) if targets else None
-        self.handed = set()
+        # id -> array of every gradient handed out so far; holding the arrays keeps their ids
+        # from being reused by new arrays during the pass.
+        self.handed = {}
+
+    def hand(self, grad):
+        self.handed[id(grad)] = grad
 
     def to_leaf(self, leaf, grad):
         fresh = self.create_graph or id(grad) not in self.handed
-        self.handed.add(id(grad))
+        self.hand(grad)
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad, self.create_graph)
             fresh = False
