@@ -6,7 +6,7 @@ The kernels in `autograd/kernels/jit.py` are used only at the sizes where this t
 faster (`jit.MIN_SIZE`); below that, and for layouts they do not take, the reference runs.
 The optimisers' update kernels (`optim/kernels/jit.py`) are used at every size: the second table
 shows them 1.6-9.5x faster than their references on the large parameters of a network, and
-within a microsecond of them on the smallest (a bias of 10), where a size test would cost about
+about a microsecond slower on the smallest (a bias of 10), where a size test would cost about
 what it saves. Their state arrays are allocated as the optimisers allocate them (staggered
 within the page).
 """
