@@ -129,15 +129,15 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 if version is not None and arg._version[0] != version:
                     node.check_versions()
             if node.saves_output:
-                node.check_versions()
+                out = node.out_ref()
+                if out is not None and out._version[0] != 0:
+                    node.check_versions()
             if create_graph:
                 args = list(inputs)
                 if node.saves_output:
                     args.append(type(node).apply(*inputs, **node.options))
             else:
-                args = [a.data if isinstance(a, Tensor) else a for a in inputs]
-                if node.saves_output:
-                    args.append(node.out)
+                args = node.saved
             input_grads = node.backward(xp, grad, *args)
             for arg, edge, input_grad in zip(inputs, node.edges, input_grads):
                 if edge is None or input_grad is None:

@@ -43,32 +43,39 @@ class Function:
     def apply(cls, *args, **options):
         """Run the op on tensors (or constants) and record it if any input requires grad."""
         node = cls()
-        out = node.forward(*[a.data if isinstance(a, Tensor) else a for a in args], **options)
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
-        result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
-        if _GradMode.enabled and cls.differentiable:
-            # One edge per argument: where its gradient goes (the op that made it, the leaf itself,
-            # or None when it needs none). The versions catch in-place changes before backward.
-            edges, versions, recorded = [], [], False
-            for arg in args:
-                if isinstance(arg, Tensor):
+        recording = _GradMode.enabled and cls.differentiable
+        # One pass over the arguments: the arrays for forward and, when recording, one edge per
+        # argument (where its gradient goes: the op that made it, the leaf itself, or None when
+        # it needs none) and its version (to catch in-place changes before backward).
+        arrays, edges, versions, needs_grad = [], [], [], False
+        for arg in args:
+            if isinstance(arg, Tensor):
+                arrays.append(arg.data)
+                if recording:
                     versions.append(arg._version[0])
                     if arg.requires_grad:
                         edges.append(arg.grad_fn or arg)
-                        recorded = True
+                        needs_grad = True
                         continue
-                else:
-                    versions.append(None)
-                edges.append(None)
-            if recorded:
-                node.seq = next(_sequence)
-                node.inputs, node.edges, node.versions, node.options = args, edges, versions, options
-                if cls.saves_output:
-                    node.out = out
-                    node.out_ref = weakref.ref(result)
-                result.grad_fn = node
-                result.requires_grad = True
+            else:
+                arrays.append(arg)
+                versions.append(None)
+            edges.append(None)
+        out = node.forward(*arrays, **options)
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
+        result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
+        if needs_grad:
+            node.seq = next(_sequence)
+            node.inputs, node.edges, node.versions, node.options = args, edges, versions, options
+            # What an ordinary backward receives after the gradient: the input arrays, and the
+            # output for ops that save it.
+            node.saved = arrays
+            if cls.saves_output:
+                arrays.append(out)
+                node.out_ref = weakref.ref(result)
+            result.grad_fn = node
+            result.requires_grad = True
         return result
 
     def needs(self, position):
