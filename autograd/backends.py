@@ -21,6 +21,8 @@ def unbroadcast(xp, grad, shape, op_name="op"):
     array([2., 2., 2.])
     """
     extra = grad.ndim - len(shape)
+    if extra > 0 and grad.shape[extra:] == shape:  # the common case: leading dims only (a bias)
+        return xp.sum(grad, tuple(range(extra)), False)
     if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):
         raise RuntimeError(f"{op_name}'s backward produced a gradient of shape {grad.shape} for an input of "
                            f"shape {shape}")

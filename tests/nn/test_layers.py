@@ -238,3 +238,20 @@ def test_batch_norm_matches_pytorch():
     x = rng.standard_normal((5, 4))
     np.testing.assert_allclose(ours(ag.tensor(x, dtype=ag.float64)).data, theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-10)
+
+
+@pytest.mark.parametrize("large_weight", [0, 10 ** 9], ids=["column-major input gradient", "row-major"])
+def test_linear_second_derivatives(monkeypatch, large_weight):
+    from autograd.ops import linalg
+
+    monkeypatch.setattr(linalg, "LARGE_WEIGHT", large_weight)
+    ag.manual_seed(14)
+    layer = f64(nn.Linear(3, 4))
+    x = ag.randn(2, 3, dtype=ag.float64, requires_grad=True)
+
+    def input_gradient(x, weight):
+        return ag.grad(layer(x).tanh().sum(), (x,), create_graph=True)[0]
+
+    assert ag.gradcheck(input_gradient, (x, layer.weight))
+    np.testing.assert_allclose(input_gradient(x, layer.weight).data,
+                               (1 - np.tanh(layer(x).data) ** 2) @ layer.weight.data, rtol=1e-12)
