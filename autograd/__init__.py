@@ -23,6 +23,7 @@ from .creation import (arange, default_generator, empty, empty_like, eye, from_n
 from .engine import grad
 from .gradcheck import GradcheckError, gradcheck
 from .higher import hessian, hvp
+from .graph import draw_graph
 from .fused import cross_entropy
 from .function import Function
 

@@ -22,6 +22,7 @@ import weakref
 import numpy as np
 
 from .grad_mode import _GradMode
+from .scope import _Current as _Scope
 from .tensor import Tensor
 
 _sequence = itertools.count()
@@ -35,6 +36,7 @@ class Function:
     is_view = False
     # Set on each recorded call: its place in the record, inputs and their versions at the time.
     seq = None
+    meta = None
     released = False
     hooks = None
     retained = None
@@ -68,6 +70,9 @@ class Function:
         if needs_grad:
             node.seq = next(_sequence)
             node.inputs, node.edges, node.versions, node.options = args, edges, versions, options
+            # Kept after backward too, for drawing the graph: the output's shape and dtype, and
+            # the module frame the op ran in (see scope.py).
+            node.meta = (out.shape, out.dtype, _Scope.frame)
             # What an ordinary backward receives after the gradient: the input arrays, and the
             # output for ops that save it.
             node.saved = arrays
@@ -105,12 +110,18 @@ class Function:
                 )
 
     def release(self):
-        """Drop everything saved for backward (inputs, output), keeping the graph's edges."""
-        seq, edges, hooks = self.seq, self.edges, self.hooks
+        """Drop everything saved for backward (inputs, output), keeping the graph's edges and
+        what `meta` says of the output."""
+        seq, edges, hooks, meta = self.seq, self.edges, self.hooks, self.meta
         self.__dict__.clear()
-        self.seq, self.edges, self.released = seq, edges, True
+        self.seq, self.edges, self.meta, self.released = seq, edges, meta, True
         if hooks is not None:
             self.hooks = hooks
+
+    @property
+    def scope(self):
+        """The module frame this op was recorded in (see `scope.py`), or None."""
+        return self.meta[2] if self.meta else None
 
     def hooks_list(self):
         if self.hooks is None:

@@ -10,6 +10,7 @@ from collections import namedtuple
 import numpy as np
 
 import autograd as ag
+from autograd import scope
 
 from .parameter import Parameter
 
@@ -48,18 +49,23 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
-            return self.forward(*args, **kwargs)
-        for hook in list(self._forward_pre_hooks.values()):
-            replaced = hook(self, args)
-            if replaced is not None:
-                args = replaced if isinstance(replaced, tuple) else (replaced,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            replaced = hook(self, args, output)
-            if replaced is not None:
-                output = replaced
-        return output
+        # Ops recorded inside forward remember this module (for ag.draw_graph's clusters).
+        previous = scope.enter(self)
+        try:
+            if not (self._forward_pre_hooks or self._forward_hooks):
+                return self.forward(*args, **kwargs)
+            for hook in list(self._forward_pre_hooks.values()):
+                replaced = hook(self, args)
+                if replaced is not None:
+                    args = replaced if isinstance(replaced, tuple) else (replaced,)
+            output = self.forward(*args, **kwargs)
+            for hook in list(self._forward_hooks.values()):
+                replaced = hook(self, args, output)
+                if replaced is not None:
+                    output = replaced
+            return output
+        finally:
+            scope.leave(previous)
 
     # --- registration -------------------------------------------------------------------------
     def __setattr__(self, name, value):
