@@ -7,7 +7,7 @@
 >>> model[0].weight.grad.shape
 (64, 784)
 """
-from . import functional, init, utils
+from . import diagnostics, functional, init, landscapes, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, NoisyReLU, PReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from .containers import Ensemble, ModuleList, Sequential
 from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, Residual

@@ -101,6 +101,12 @@ class Callback:
     def on_train_begin(self, model):
         pass
 
+    def on_step_begin(self, model):
+        """After backward (before any clipping) and before the optimiser's step."""
+
+    def on_step_end(self, model):
+        """After the optimiser's step."""
+
     def on_epoch_end(self, epoch, logs, model):
         return False
 
@@ -203,11 +209,15 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
                 output = model(inputs)
                 loss = loss_fn(output, target)
                 loss.backward()
+                for callback in callbacks:
+                    callback.on_step_begin(model)
                 if clip_grad_norm is not None:
                     clip_grad_norm_(model.parameters(), clip_grad_norm)
                 if clip_grad_value is not None:
                     clip_grad_value_(model.parameters(), clip_grad_value)
                 optimizer.step()
+                for callback in callbacks:
+                    callback.on_step_end(model)
                 size = len(target)
                 value = loss.item()
                 totals["loss"] += value * size
