@@ -41,6 +41,19 @@ class Sequential(Module):
             return Sequential(*modules[index])
         return modules[index]
 
+    def __setitem__(self, index, module):
+        """Replace the module at `index` (keeping its place and name).
+
+        >>> import nn
+        >>> net = nn.Sequential(nn.Linear(4, 3), nn.Linear(3, 2))
+        >>> net[-1] = nn.Linear(3, 5)
+        >>> net[1].out_features
+        5
+        """
+        name = list(self._modules)[index]
+        self._modules[name] = _check_module(module, "Sequential")
+        object.__setattr__(self, name, module)
+
     def append(self, module):
         """Add `module` at the end; returns self."""
         self.add_module(str(len(self)), _check_module(module, "Sequential"))

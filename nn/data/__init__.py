@@ -12,5 +12,6 @@ Batch, stochastic and mini-batch gradient descent differ only in `batch_size`:
 from .dataset import Dataset, Subset, TensorDataset, random_split
 from .loader import DataLoader
 from .mnist import mnist, read_idx
+from .transforms import RandomAffine
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "mnist", "read_idx"]
+__all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "mnist", "read_idx", "RandomAffine"]

@@ -178,3 +178,37 @@ def test_download_without_a_network_says_what_to_do(tmp_path):
 def test_default_root_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TAPEGRAD_DATA", str(tmp_path))
     assert mnist_source.default_root() == pathlib.Path(tmp_path) / "mnist"
+
+
+# --- augmentation ------------------------------------------------------------------------------
+def test_affine_identity_shift_and_quarter_turn():
+    from nn.data.transforms import affine
+
+    images = np.random.default_rng(0).random((2, 7, 7))
+    zeros, ones = np.zeros(2), np.ones(2)
+    np.testing.assert_allclose(affine(images, zeros, ones, np.zeros((2, 2))), images, atol=1e-12)
+    shifted = affine(images, zeros, ones, np.array([[2.0, -1.0]] * 2))
+    np.testing.assert_allclose(shifted[:, 2:, :6], images[:, :5, 1:], atol=1e-12)
+    assert not shifted[:, :2].any() and not shifted[:, :, 6].any()
+    turned = affine(images, np.full(2, np.pi / 2), ones, np.zeros((2, 2)))
+    np.testing.assert_allclose(turned, np.rot90(images, k=-1, axes=(1, 2)), atol=1e-9)
+
+
+def test_affine_scaling_about_the_centre():
+    from nn.data.transforms import affine
+
+    image = np.zeros((1, 9, 9))
+    image[0, 4, 6] = 1.0  # two pixels right of the centre
+    np.testing.assert_allclose(affine(image, np.zeros(1), np.full(1, 0.5), np.zeros((1, 2)))[0, 4, 5], 1.0)
+
+
+def test_random_affine_on_mnist_batches_is_seeded_and_keeps_ink():
+    from nn.data import RandomAffine
+
+    images = mnist().tensors[0][:16]
+    first = RandomAffine(seed=3)(images).data
+    assert first.shape == (16, 784) and first.dtype == np.float32
+    np.testing.assert_array_equal(first, RandomAffine(seed=3)(images).data)
+    assert not np.array_equal(first, images.data)
+    # small moves keep (nearly) all the ink on the canvas
+    np.testing.assert_allclose(first.sum(1), images.data.sum(1), rtol=0.25)
