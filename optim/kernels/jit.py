@@ -5,6 +5,12 @@ Every scalar reaches the loops precomputed in the arrays' dtype (1 - beta1 rathe
 a Python literal such as the 1 in `1 - beta1` is an int64 or float64 to numba, and would widen
 float32 arithmetic to float64.
 
+State that decays geometrically (momentum buffers, Adam's and RMSprop's averages) is flushed to
+zero once it falls below the dtype's smallest normal number (`tiny`). Where a gradient stays
+zero (a dead unit) those values otherwise sink into the subnormal range, where every operation
+on them is many times slower: a fused Adam over MNIST's first layer took ~100 µs instead of
+~63 µs. A subnormal first moment moves a weight by less than 1e-30, so nothing is lost.
+
 The loops take 1-d contiguous arrays of one dtype and scalars of that dtype (two signatures per
 kernel: float32 and float64); flat views of the parameter and its arrays, in memory order, are
 passed in when they all share one contiguous layout. Anything else (strided arrays, mixed
@@ -22,11 +28,13 @@ from . import reference
 
 
 @njit(**JIT)
-def _sgd(param, grad, buf, lr, momentum, damped, nesterov, weight_decay, first_step):
+def _sgd(param, grad, buf, lr, momentum, damped, nesterov, weight_decay, first_step, tiny):
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         if momentum != 0:
             b = g if first_step else momentum * buf[i] + damped * g
+            if abs(b) < tiny:
+                b = b - b
             buf[i] = b
             g = g + momentum * b if nesterov else b
         param[i] -= lr * g
@@ -42,32 +50,47 @@ def _adagrad(param, grad, state_sum, clr, weight_decay, eps):
 
 
 @njit(**JIT)
-def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, rest, eps, weight_decay, momentum, centered):
+def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, rest, eps, weight_decay, momentum, centered, tiny):
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         s = alpha * square_avg[i] + rest * g * g
+        if s < tiny:
+            s = s - s
         square_avg[i] = s
         if centered:
             a = grad_avg[i] + rest * (g - grad_avg[i])
+            if abs(a) < tiny:
+                a = a - a
             grad_avg[i] = a
             s = s - a * a
         step = g / (np.sqrt(s) + eps)
         if momentum != 0:
             step = momentum * buf[i] + step
+            if abs(step) < tiny:
+                step = step - step
             buf[i] = step
         param[i] -= lr * step
 
 
 @njit(**JIT)
-def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps, weight_decay, decay, inv_bias_sqrt):
+def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps, weight_decay, decay, inv_bias_sqrt,
+          tiny):
     for i in range(param.size):
         p = param[i] * decay
         g = grad[i] + weight_decay * p
         m = exp_avg[i] + rest1 * (g - exp_avg[i])
+        if abs(m) < tiny:
+            m = m - m
         v = beta2 * exp_avg_sq[i] + rest2 * g * g
+        if v < tiny:
+            v = v - v
         exp_avg[i] = m
         exp_avg_sq[i] = v
         param[i] = p - step_size * m / (np.sqrt(v) * inv_bias_sqrt + eps)
+
+
+def _tiny(param):
+    return param.dtype.type(np.finfo(param.dtype).tiny)
 
 
 def _flat(param, *arrays):
@@ -95,7 +118,8 @@ def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_
         return reference.sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay,
                              first_step)
     real = param.dtype.type
-    _sgd(*flats, real(lr), real(momentum), real(1 - dampening), bool(nesterov), real(weight_decay), bool(first_step))
+    _sgd(*flats, real(lr), real(momentum), real(1 - dampening), bool(nesterov), real(weight_decay), bool(first_step),
+         _tiny(param))
 
 
 def adagrad(param, grad, state_sum, clr, weight_decay, eps):
@@ -113,7 +137,7 @@ def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, 
                                  momentum, centered)
     real = param.dtype.type
     _rmsprop(*flats, real(lr), real(alpha), real(1 - alpha), real(eps), real(weight_decay), real(momentum),
-             bool(centered))
+             bool(centered), _tiny(param))
 
 
 def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
@@ -124,7 +148,7 @@ def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, 
     decay = 1 - lr * weight_decay if decoupled else 1.0
     coupled_decay = 0.0 if decoupled else weight_decay
     _adam(*flats, real(lr / (1 - beta1 ** step)), real(1 - beta1), real(beta2), real(1 - beta2), real(eps),
-          real(coupled_decay), real(decay), real(1 / math.sqrt(1 - beta2 ** step)))
+          real(coupled_decay), real(decay), real(1 / math.sqrt(1 - beta2 ** step)), _tiny(param))
 
 
 for _name in ("sgd", "adagrad", "rmsprop", "adam"):
