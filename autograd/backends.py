@@ -60,7 +60,7 @@ def _matmul(a, b):
 def _matmul_column_major(a, b):
     """a @ b for 2-d operands, computed straight into a new column-major array (a fresh array,
     not a transposed view, so that a leaf can own it without a copy)."""
-    out = np.empty((a.shape[0], b.shape[1]), np.result_type(a, b), order="F")
+    out = np.empty((a.shape[0], b.shape[1]), a.dtype if a.dtype == b.dtype else np.result_type(a, b), order="F")
     if a.shape[1] == 1:
         return np.multiply(a, b, out=out)
     return np.matmul(a, b, out=out)

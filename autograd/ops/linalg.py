@@ -67,7 +67,10 @@ class Linear(Function):
             large = self.column_major and grad.ndim == 2 and weight.shape[0] * weight.shape[1] >= LARGE_WEIGHT
             grad_x = product(grad, weight) if large else xp.matmul(grad, weight)
         if self.needs(1):
-            rows = xp.reshape(grad, (-1, grad.shape[-1]))
-            grad_weight = product(xp.swapaxes(rows, 0, 1), xp.reshape(x, (-1, x.shape[-1])))
+            if grad.ndim == 2:
+                rows, inputs = grad, x
+            else:
+                rows, inputs = xp.reshape(grad, (-1, grad.shape[-1])), xp.reshape(x, (-1, x.shape[-1]))
+            grad_weight = product(rows.T, inputs)
         # The engine sums the bias gradient over the leading dims (unbroadcast).
         return grad_x, grad_weight, grad if self.needs(2) else None
