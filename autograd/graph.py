@@ -4,11 +4,11 @@ Nodes are named by their place in the record (op0, op1, ... oldest first; leaf0,
 ...), never by `id()`, so the same computation always gives the same DOT source. The walk over
 the record is iterative, like the engine's.
 """
+import functools
 import math
 import shutil
 import warnings
 
-import graphviz
 import numpy as np
 
 from . import scope as scopes
@@ -33,14 +33,21 @@ def renderer_available():
     return shutil.which("dot") is not None
 
 
-class Graph(graphviz.Digraph):
-    """A `graphviz.Digraph` that Jupyter shows inline as SVG, or as its DOT source when no
-    renderer is installed (instead of a traceback)."""
+@functools.cache
+def _graph_class():
+    """`Graph`, made on first use so that `import autograd` does not import graphviz."""
+    import graphviz
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        if not renderer_available():
-            return {"text/plain": self.source}
-        return super()._repr_mimebundle_(include, exclude, **kwargs)
+    class Graph(graphviz.Digraph):
+        """A `graphviz.Digraph` that Jupyter shows inline as SVG, or as its DOT source when no
+        renderer is installed (instead of a traceback)."""
+
+        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+            if not renderer_available():
+                return {"text/plain": self.source}
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+
+    return Graph
 
 
 def _record(output):
@@ -96,7 +103,7 @@ class _Drawing:
         self.op_ids = {id(node): f"op{i}" for i, node in enumerate(self.ops)}
         self.collapse_depth = 1 if len(self.ops) > max_nodes and self._has_modules() else None
         self.clusters = collapse_modules or self.collapse_depth is not None
-        self.graph = Graph("autograd", graph_attr=dict(rankdir="TB", size="10,14", nodesep="0.2", ranksep="0.3",
+        self.graph = _graph_class()("autograd", graph_attr=dict(rankdir="TB", size="10,14", nodesep="0.2", ranksep="0.3",
                                                        fontsize="10"),
                            node_attr=dict(shape="box", style="rounded,filled", fillcolor="white", fontsize="10",
                                           fontname="Helvetica", height="0.3"),

@@ -89,8 +89,11 @@ def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps,
         param[i] = p - step_size * m / (np.sqrt(v) * inv_bias_sqrt + eps)
 
 
+TINY = {dtype: dtype.type(np.finfo(dtype).tiny) for dtype in FLOATS}
+
+
 def _tiny(param):
-    return param.dtype.type(np.finfo(param.dtype).tiny)
+    return TINY[param.dtype]
 
 
 def _flat(param, *arrays):
