@@ -10,15 +10,12 @@ backward of (A @ B).sum() for 1024 x 1024 float32 as GFLOP/s next to numpy's own
 start-up costs (import, first training step with a warm and an empty numba cache).
 All times are medians.
 """
-import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 
-from common import machine, median_time, per_thread_count, set_torch_threads, torch_available
+from common import median_time, run, set_torch_threads, torch_available
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -262,16 +259,7 @@ def print_tables(by_threads, startup):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.threads:
-        print(json.dumps(measure(args.quick)))
-        return
-    print(f"Machine: {machine()}")
-    by_threads = per_thread_count(__file__, ["--quick"] if args.quick else [])
-    print_tables(by_threads, startup_times())
+    run(__file__, __doc__.splitlines()[0], measure, lambda by_threads: print_tables(by_threads, startup_times()))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,9 @@ alone over W1's 269,322 parameters. PyTorch runs the same models with its defaul
 `fused=True` Adam. A hand-written numpy W2 step is the floor for any numpy engine. All times
 are medians.
 """
-import argparse
-import sys
-
 import numpy as np
 
-from common import machine, median_time, per_thread_count, set_torch_threads, torch_available
+from common import median_time, run, set_torch_threads, torch_available
 
 W1, W2 = (784, 256, 256, 10), (784, 64, 10)
 BATCHES = (1, 32, 128, 1024)
@@ -225,18 +222,7 @@ def table(title, rows, threads, unit, scale, baseline="torch"):
             print(f"| {case} | {t} | " + " | ".join(cells) + f" | {ratio} |")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.threads:
-        import json
-
-        print(json.dumps(measure(args.quick)))
-        return
-    print(f"Machine: {machine()}")
-    results = per_thread_count(__file__, ["--quick"] if args.quick else [])
+def report(results):
     threads = sorted(results)
     table("Training step (zero_grad, forward, backward, step)", {t: results[t]["steps"] for t in threads}, threads,
           "ms", 1e3)
@@ -247,4 +233,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(__file__, __doc__.splitlines()[0], measure, report)

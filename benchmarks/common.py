@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: timing, machine description, and running the
 measurements once per BLAS thread count, each in a fresh process."""
+import argparse
 import json
 import os
 import platform
@@ -63,3 +64,19 @@ def per_thread_count(script, extra_args, thread_counts=(1, 2)):
         results[threads] = json.loads(subprocess.run(command, env=env, check=True, capture_output=True,
                                                      text=True).stdout)
     return results
+
+
+def run(script, description, measure, report):
+    """The command line every benchmark script shares: with `--threads N` (set by the parent),
+    measure in this process and print JSON; otherwise print the machine, run one process per
+    thread count and `report` the results ({threads: measurements})."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.threads:
+        print(json.dumps(measure(args.quick)))
+        return
+    print(f"Machine: {machine()}")
+    report(per_thread_count(script, ["--quick"] if args.quick else []))
+

@@ -10,24 +10,18 @@ def _check_module(module, container):
     return module
 
 
-class Sequential(Module):
-    """Modules applied one after another, registered as "0", "1", ...
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules registered as "0", "1", ... in order."""
 
-    >>> import autograd as ag, nn
-    >>> net = nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10))
-    >>> net(ag.zeros(5, 784)).shape, len(net)
-    ((5, 10), 3)
-    """
-
-    def __init__(self, *modules):
+    def __init__(self, modules):
         super().__init__()
-        for index, module in enumerate(modules):
-            self.add_module(str(index), _check_module(module, "Sequential"))
+        for module in modules:
+            self.append(module)
 
-    def forward(self, x):
-        for module in self._modules.values():
-            x = module(x)
-        return x
+    def append(self, module):
+        """Add `module` at the end; returns self."""
+        self.add_module(str(len(self)), _check_module(module, type(self).__name__))
+        return self
 
     def __len__(self):
         return len(self._modules)
@@ -38,7 +32,9 @@ class Sequential(Module):
     def __getitem__(self, index):
         modules = list(self._modules.values())
         if isinstance(index, slice):
-            return Sequential(*modules[index])
+            sliced = object.__new__(type(self))
+            _ModuleSequence.__init__(sliced, modules[index])
+            return sliced
         return modules[index]
 
     def __setitem__(self, index, module):
@@ -51,16 +47,29 @@ class Sequential(Module):
         5
         """
         name = list(self._modules)[index]
-        self._modules[name] = _check_module(module, "Sequential")
+        self._modules[name] = _check_module(module, type(self).__name__)
         object.__setattr__(self, name, module)
 
-    def append(self, module):
-        """Add `module` at the end; returns self."""
-        self.add_module(str(len(self)), _check_module(module, "Sequential"))
-        return self
+
+class Sequential(_ModuleSequence):
+    """Modules applied one after another, registered as "0", "1", ...
+
+    >>> import autograd as ag, nn
+    >>> net = nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10))
+    >>> net(ag.zeros(5, 784)).shape, len(net)
+    ((5, 10), 3)
+    """
+
+    def __init__(self, *modules):
+        super().__init__(modules)
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters the parent module sees (a plain list would hide them).
 
     >>> import nn
@@ -70,28 +79,12 @@ class ModuleList(Module):
     """
 
     def __init__(self, modules=()):
-        super().__init__()
-        for module in modules:
-            self.append(module)
-
-    def append(self, module):
-        self.add_module(str(len(self)), _check_module(module, "ModuleList"))
-        return self
+        super().__init__(modules)
 
     def extend(self, modules):
         for module in modules:
             self.append(module)
         return self
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __getitem__(self, index):
-        modules = list(self._modules.values())
-        return ModuleList(modules[index]) if isinstance(index, slice) else modules[index]
 
     def forward(self, *args):
         raise NotImplementedError("a ModuleList has no forward(); iterate over it in the parent's forward")

@@ -1,6 +1,4 @@
 """Adagrad: per-coordinate learning rates that shrink with the sum of squared gradients."""
-import autograd as ag
-
 from . import kernels
 from .optimizer import Optimizer
 

@@ -1,6 +1,4 @@
 """Adam and AdamW: momentum on the gradient and on its square, with bias correction."""
-import autograd as ag
-
 from . import kernels
 from .optimizer import Optimizer
 

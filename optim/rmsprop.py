@@ -1,6 +1,4 @@
 """RMSprop: gradients divided by a running root-mean-square of recent gradients."""
-import autograd as ag
-
 from . import kernels
 from .optimizer import Optimizer
 

@@ -1,6 +1,4 @@
 """Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay."""
-import autograd as ag
-
 from . import kernels
 from .optimizer import Optimizer
 

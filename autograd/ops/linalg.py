@@ -1,5 +1,4 @@
 """Matrix multiplication: vectors, matrices and batches, with numpy's broadcasting of batch dims."""
-import numpy as np
 
 from ..function import Function
 from .elementwise import promote

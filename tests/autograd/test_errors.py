@@ -1,5 +1,4 @@
 """Bad input raises at the call that caused it, naming the shapes, dtypes or values involved."""
-import numpy as np
 import pytest
 
 import autograd as ag
