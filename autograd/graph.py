@@ -103,11 +103,10 @@ class _Drawing:
         self.op_ids = {id(node): f"op{i}" for i, node in enumerate(self.ops)}
         self.collapse_depth = 1 if len(self.ops) > max_nodes and self._has_modules() else None
         self.clusters = collapse_modules or self.collapse_depth is not None
-        self.graph = _graph_class()("autograd", graph_attr=dict(rankdir="TB", size="10,14", nodesep="0.2", ranksep="0.3",
-                                                       fontsize="10"),
-                           node_attr=dict(shape="box", style="rounded,filled", fillcolor="white", fontsize="10",
-                                          fontname="Helvetica", height="0.3"),
-                           edge_attr=dict(arrowsize="0.6"))
+        layout = dict(rankdir="TB", size="10,14", nodesep="0.2", ranksep="0.3", fontsize="10")
+        nodes = dict(shape="box", style="rounded,filled", fillcolor="white", fontsize="10", fontname="Helvetica",
+                     height="0.3")
+        self.graph = _graph_class()("autograd", graph_attr=layout, node_attr=nodes, edge_attr=dict(arrowsize="0.6"))
         self.bodies = {(): []}      # cluster path -> DOT lines of the nodes inside it
         self.cluster_labels = {}
         self.module_numbers = {}

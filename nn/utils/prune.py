@@ -21,7 +21,8 @@ class _Reapply:
         self.name = name
 
     def __call__(self, module, args):
-        object.__setattr__(module, self.name, getattr(module, self.name + "_orig") * getattr(module, self.name + "_mask"))
+        original, mask = getattr(module, self.name + "_orig"), getattr(module, self.name + "_mask")
+        object.__setattr__(module, self.name, original * mask)
 
 
 def _count(amount, size):

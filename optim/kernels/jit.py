@@ -14,8 +14,8 @@ on them is many times slower: a fused Adam over MNIST's first layer took ~100 µ
 The loops take 1-d contiguous arrays of one dtype and scalars of that dtype (two signatures per
 kernel: float32 and float64); flat views of the parameter and its arrays, in memory order, are
 passed in when they all share one contiguous layout. Anything else (strided arrays, mixed
-layouts or dtypes) goes to the reference. Absent state arrays are passed as
-empty arrays, with the flag that says they are unused.
+layouts or dtypes), and parameters smaller than `MIN_SIZE`, go to the reference. Absent state
+arrays are passed as empty arrays, with the flag that says they are unused.
 """
 import math
 
@@ -90,6 +90,8 @@ def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps,
 
 
 TINY = {dtype: dtype.type(np.finfo(dtype).tiny) for dtype in FLOATS}
+# Below these sizes the numpy reference is as fast or faster (benchmarks/bench_kernels.py).
+MIN_SIZE = {"sgd": 4096, "adagrad": 1024, "rmsprop": 1024, "adam": 0}
 
 
 def _tiny(param):
@@ -116,7 +118,7 @@ def _flat(param, *arrays):
 
 
 def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay, first_step):
-    flats = _flat(param, grad, momentum_buffer if momentum else None)
+    flats = _flat(param, grad, momentum_buffer if momentum else None) if param.size >= MIN_SIZE["sgd"] else None
     if flats is None:
         return reference.sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay,
                              first_step)
@@ -126,7 +128,7 @@ def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_
 
 
 def adagrad(param, grad, state_sum, clr, weight_decay, eps):
-    flats = _flat(param, grad, state_sum)
+    flats = _flat(param, grad, state_sum) if param.size >= MIN_SIZE["adagrad"] else None
     if flats is None:
         return reference.adagrad(param, grad, state_sum, clr, weight_decay, eps)
     real = param.dtype.type
@@ -134,7 +136,9 @@ def adagrad(param, grad, state_sum, clr, weight_decay, eps):
 
 
 def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum, centered):
-    flats = _flat(param, grad, square_avg, grad_avg if centered else None, momentum_buffer if momentum else None)
+    flats = None
+    if param.size >= MIN_SIZE["rmsprop"]:
+        flats = _flat(param, grad, square_avg, grad_avg if centered else None, momentum_buffer if momentum else None)
     if flats is None:
         return reference.rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay,
                                  momentum, centered)
@@ -144,7 +148,7 @@ def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, 
 
 
 def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
-    flats = _flat(param, grad, exp_avg, exp_avg_sq)
+    flats = _flat(param, grad, exp_avg, exp_avg_sq) if param.size >= MIN_SIZE["adam"] else None
     if flats is None:
         return reference.adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled)
     real = param.dtype.type

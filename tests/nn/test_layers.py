@@ -39,7 +39,8 @@ def test_linear_default_init_is_uniform_within_one_over_sqrt_fan_in():
     assert abs(layer.weight.data.var() / (bound ** 2 / 3) - 1) < 0.02
 
 
-@pytest.mark.parametrize("init, std", [("xavier_normal", np.sqrt(2 / (400 + 300))), ("kaiming_normal", np.sqrt(2 / 400))])
+@pytest.mark.parametrize("init, std", [("xavier_normal", np.sqrt(2 / (400 + 300))),
+                                       ("kaiming_normal", np.sqrt(2 / 400))])
 def test_linear_init_choice_sets_the_weight_scheme_and_zero_bias(init, std):
     ag.manual_seed(1)
     layer = nn.Linear(400, 300, init=init)
@@ -211,7 +212,8 @@ def test_batch_norm_without_running_statistics_always_uses_the_batch():
 
 
 @pytest.mark.parametrize("make, shape, message", [
-    (nn.BatchNorm1d, (4, 5), r"BatchNorm1d\(3\) needs input of 2-d or 3-d shape with 3 channels in dim 1, got \(4, 5\)"),
+    (nn.BatchNorm1d, (4, 5),
+     r"BatchNorm1d\(3\) needs input of 2-d or 3-d shape with 3 channels in dim 1, got \(4, 5\)"),
     (nn.BatchNorm2d, (4, 3), r"BatchNorm2d\(3\) needs input of 4-d shape with 3 channels in dim 1, got \(4, 3\)"),
     (nn.BatchNorm1d, (1, 3), r"more than one value per channel, got input \(1, 3\)"),
 ])

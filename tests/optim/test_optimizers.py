@@ -160,7 +160,8 @@ def layouts(shape, dtype):
 @pytest.mark.parametrize("name", sorted(KERNEL_ARGS))
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("layout", ["contiguous", "column-major", "strided", "small"])
-def test_fused_updates_agree_with_the_references(name, dtype, layout):
+def test_fused_updates_agree_with_the_references(name, dtype, layout, monkeypatch):
+    monkeypatch.setattr(jit, "MIN_SIZE", dict.fromkeys(jit.MIN_SIZE, 0))  # the kernel at every size
     make = layouts((64, 33), dtype)[layout]
     arrays = [make() for _ in range(5)]   # param, grad, three state arrays
     arrays[2] += 1  # a valid RMSprop state: square_avg above grad_avg²
@@ -173,6 +174,19 @@ def test_fused_updates_agree_with_the_references(name, dtype, layout):
     for ours, expected in zip(arrays, copies):
         np.testing.assert_allclose(ours, expected, **tolerance)
     np.testing.assert_array_equal(grad, grad2)  # the gradient is read, never written
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_decaying_state_is_flushed_to_zero_below_the_smallest_normal(dtype):
+    tiny = np.finfo(dtype).tiny
+    param, grad = np.ones(8192, dtype), np.zeros(8192, dtype)
+    exp_avg, exp_avg_sq = np.full(8192, 1.05 * tiny, dtype), np.full(8192, 3 * tiny, dtype)
+    jit.adam(param, grad, exp_avg, exp_avg_sq, 0.1, 0.9, 0.5, 1e-8, 0.0, 3, False)
+    # m = 0.9 * 1.05 tiny and v = 0.5 * 3 tiny: the first is subnormal and becomes 0, the second stays
+    assert not exp_avg.any() and np.all(exp_avg_sq == dtype(1.5) * dtype(tiny))
+    buffer = np.full(8192, 1.05 * tiny, dtype)
+    jit.sgd(param, grad, buffer, 0.1, 0.9, 0.0, False, 0.0, False)
+    assert not buffer.any()
 
 
 def test_a_mixed_layout_falls_back_to_the_reference():
