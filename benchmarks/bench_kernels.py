@@ -5,8 +5,8 @@
 The kernels in `autograd/kernels/jit.py` are used only at the sizes where this table shows them
 faster (`jit.MIN_SIZE`); below that, and for layouts they do not take, the reference runs.
 The optimisers' update kernels (`optim/kernels/jit.py`) are used from the sizes where the
-second table shows them faster (`MIN_SIZE`, per update; every size for Adam), lowered to 0 here
-as well. Their state arrays are allocated as the optimisers allocate them (staggered within the
+second table shows them faster (`MIN_SIZE`, per update: every size but SGD's smallest), lowered
+to 0 here as well. Their state arrays are allocated as the optimisers allocate them (staggered within the
 page).
 """
 import os

@@ -1,9 +1,10 @@
 """numba versions of the update rules in `reference.py`: one pass over the parameter, no
 temporaries, compiled on first use and cached on disk.
 
-Every scalar reaches the loops precomputed in the arrays' dtype (1 - beta1 rather than beta1):
-a Python literal such as the 1 in `1 - beta1` is an int64 or float64 to numba, and would widen
-float32 arithmetic to float64.
+The scalars reach the loops precomputed (1 - beta1 rather than beta1), in one small array of the
+parameter's dtype (`_coefficients`, cached per set of hyperparameters): a Python literal such as
+the 1 in `1 - beta1` is an int64 or float64 to numba and would widen float32 arithmetic to
+float64, and one array argument is cheaper to pass than nine scalars.
 
 State that decays geometrically (momentum buffers, Adam's and RMSprop's averages) is flushed to
 zero once it falls below the dtype's smallest normal number (`tiny`). Where a gradient stays
@@ -11,12 +12,13 @@ zero (a dead unit) those values otherwise sink into the subnormal range, where e
 on them is many times slower: a fused Adam over MNIST's first layer took ~100 µs instead of
 ~63 µs. A subnormal first moment moves a weight by less than 1e-30, so nothing is lost.
 
-The loops take 1-d contiguous arrays of one dtype and scalars of that dtype (two signatures per
-kernel: float32 and float64); flat views of the parameter and its arrays, in memory order, are
+The loops take 1-d contiguous arrays of one dtype (two signatures per kernel: float32 and
+float64); flat views of the parameter and its arrays, in memory order, are
 passed in when they all share one contiguous layout. Anything else (strided arrays, mixed
 layouts or dtypes), and parameters smaller than `MIN_SIZE`, go to the reference. Absent state
 arrays are passed as empty arrays, with the flag that says they are unused.
 """
+import functools
 import math
 
 import numpy as np
@@ -28,7 +30,9 @@ from . import reference
 
 
 @njit(**JIT)
-def _sgd(param, grad, buf, lr, momentum, damped, nesterov, weight_decay, first_step, tiny):
+def _sgd(param, grad, buf, coefficients, nesterov, first_step):
+    lr, momentum, damped, weight_decay, tiny = coefficients[0], coefficients[1], coefficients[2], coefficients[3], \
+        coefficients[4]
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         if momentum != 0:
@@ -41,7 +45,8 @@ def _sgd(param, grad, buf, lr, momentum, damped, nesterov, weight_decay, first_s
 
 
 @njit(**JIT)
-def _adagrad(param, grad, state_sum, clr, weight_decay, eps):
+def _adagrad(param, grad, state_sum, coefficients):
+    clr, weight_decay, eps = coefficients[0], coefficients[1], coefficients[2]
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         s = state_sum[i] + g * g
@@ -50,7 +55,9 @@ def _adagrad(param, grad, state_sum, clr, weight_decay, eps):
 
 
 @njit(**JIT)
-def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, rest, eps, weight_decay, momentum, centered, tiny):
+def _rmsprop(param, grad, square_avg, grad_avg, buf, coefficients, centered):
+    lr, alpha, rest, eps = coefficients[0], coefficients[1], coefficients[2], coefficients[3]
+    weight_decay, momentum, tiny = coefficients[4], coefficients[5], coefficients[6]
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         s = alpha * square_avg[i] + rest * g * g
@@ -73,8 +80,10 @@ def _rmsprop(param, grad, square_avg, grad_avg, buf, lr, alpha, rest, eps, weigh
 
 
 @njit(**JIT)
-def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps, weight_decay, decay, inv_bias_sqrt,
-          tiny):
+def _adam(param, grad, exp_avg, exp_avg_sq, coefficients):
+    step_size, rest1, beta2, rest2 = coefficients[0], coefficients[1], coefficients[2], coefficients[3]
+    eps, weight_decay, decay, inv_bias_sqrt, tiny = coefficients[4], coefficients[5], coefficients[6], \
+        coefficients[7], coefficients[8]
     for i in range(param.size):
         p = param[i] * decay
         g = grad[i] + weight_decay * p
@@ -89,13 +98,17 @@ def _adam(param, grad, exp_avg, exp_avg_sq, step_size, rest1, beta2, rest2, eps,
         param[i] = p - step_size * m / (np.sqrt(v) * inv_bias_sqrt + eps)
 
 
-TINY = {dtype: dtype.type(np.finfo(dtype).tiny) for dtype in FLOATS}
 # Below these sizes the numpy reference is as fast or faster (benchmarks/bench_kernels.py).
-MIN_SIZE = {"sgd": 4096, "adagrad": 1024, "rmsprop": 1024, "adam": 0}
+MIN_SIZE = {"sgd": 2048, "adagrad": 0, "rmsprop": 0, "adam": 0}
 
 
-def _tiny(param):
-    return TINY[param.dtype]
+@functools.lru_cache(maxsize=256)
+def _coefficients(dtype, *values):
+    """The scalars a loop needs, as one read-only array of its dtype, the dtype's smallest normal
+    number last: built once per distinct set of hyperparameters (and step), not per parameter."""
+    array = np.array(values + (np.finfo(dtype).tiny,), dtype)
+    array.flags.writeable = False
+    return array
 
 
 def _flat(param, *arrays):
@@ -122,17 +135,15 @@ def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_
     if flats is None:
         return reference.sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay,
                              first_step)
-    real = param.dtype.type
-    _sgd(*flats, real(lr), real(momentum), real(1 - dampening), bool(nesterov), real(weight_decay), bool(first_step),
-         _tiny(param))
+    _sgd(*flats, _coefficients(param.dtype, lr, momentum, 1 - dampening, weight_decay), bool(nesterov),
+         bool(first_step))
 
 
 def adagrad(param, grad, state_sum, clr, weight_decay, eps):
     flats = _flat(param, grad, state_sum) if param.size >= MIN_SIZE["adagrad"] else None
     if flats is None:
         return reference.adagrad(param, grad, state_sum, clr, weight_decay, eps)
-    real = param.dtype.type
-    _adagrad(*flats, real(clr), real(weight_decay), real(eps))
+    _adagrad(*flats, _coefficients(param.dtype, clr, weight_decay, eps))
 
 
 def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum, centered):
@@ -142,20 +153,21 @@ def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, 
     if flats is None:
         return reference.rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay,
                                  momentum, centered)
-    real = param.dtype.type
-    _rmsprop(*flats, real(lr), real(alpha), real(1 - alpha), real(eps), real(weight_decay), real(momentum),
-             bool(centered), _tiny(param))
+    _rmsprop(*flats, _coefficients(param.dtype, lr, alpha, 1 - alpha, eps, weight_decay, momentum), bool(centered))
+
+
+@functools.lru_cache(maxsize=256)
+def _adam_coefficients(dtype, lr, beta1, beta2, eps, weight_decay, step, decoupled):
+    decay = 1 - lr * weight_decay if decoupled else 1.0
+    return _coefficients(dtype, lr / (1 - beta1 ** step), 1 - beta1, beta2, 1 - beta2, eps,
+                         0.0 if decoupled else weight_decay, decay, 1 / math.sqrt(1 - beta2 ** step))
 
 
 def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
     flats = _flat(param, grad, exp_avg, exp_avg_sq) if param.size >= MIN_SIZE["adam"] else None
     if flats is None:
         return reference.adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled)
-    real = param.dtype.type
-    decay = 1 - lr * weight_decay if decoupled else 1.0
-    coupled_decay = 0.0 if decoupled else weight_decay
-    _adam(*flats, real(lr / (1 - beta1 ** step)), real(1 - beta1), real(beta2), real(1 - beta2), real(eps),
-          real(coupled_decay), real(decay), real(1 / math.sqrt(1 - beta2 ** step)), _tiny(param))
+    _adam(*flats, _adam_coefficients(param.dtype, lr, beta1, beta2, eps, weight_decay, step, decoupled))
 
 
 for _name in ("sgd", "adagrad", "rmsprop", "adam"):
