@@ -110,6 +110,7 @@ class _Drawing:
         self.bodies = {(): []}      # cluster path -> DOT lines of the nodes inside it
         self.cluster_labels = {}
         self.module_numbers = {}
+        self.paths_by_name = None
         self.edges = []
 
     # --- modules ------------------------------------------------------------------------------
@@ -221,15 +222,15 @@ class _Drawing:
         self._node(name, label.rstrip(), path, fillcolor=colour, shape="box", style="filled")
 
     def _owner_path(self, param):
-        """The cluster path of the module that owns parameter `param`, if it is drawn."""
-        owner_name = param.rsplit(".", 1)[0] if "." in param else None
-        for node in self.ops:
-            if node.scope is None:
-                continue
-            path = self._path(node.scope)
-            if path and self.module_names.get(id(path[-1])) == owner_name:
-                return path
-        return ()
+        """The cluster path of the module that owns parameter `param`, if its ops are drawn."""
+        if self.paths_by_name is None:  # module name -> the cluster path of its ops, built once
+            self.paths_by_name = {}
+            for node in self.ops:
+                path = self._path(node.scope) if node.scope is not None else ()
+                name = self.module_names.get(id(path[-1])) if path else None
+                if name:
+                    self.paths_by_name.setdefault(name, path)
+        return self.paths_by_name.get(param.rpartition(".")[0], ())
 
     # --- output -------------------------------------------------------------------------------
     def _emit(self):

@@ -92,8 +92,8 @@ def normal_(tensor, mean=0.0, std=1.0):
 
 def fan_in_uniform_(tensor):
     """U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for Linear weights (its
-    kaiming_uniform_ with a = sqrt(5)) and, with the weight's fan_in, for their biases."""
-    fan_in = tensor.shape[0] if tensor.ndim == 1 else _fan(tensor, "fan_in")
+    kaiming_uniform_ with a = sqrt(5)); Linear draws its bias from the same interval."""
+    fan_in = _fan(tensor, "fan_in")
     bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
     return uniform_(tensor, -bound, bound)
 

@@ -3,7 +3,7 @@ BatchNorm, plus the parameter-free Flatten, Identity and the Residual wrapper.""
 import autograd as ag
 
 from . import functional as F
-from .init import BY_NAME, fan_in_uniform_, uniform_, zeros_
+from .init import BY_NAME, fan_in_and_fan_out, fan_in_uniform_, uniform_, zeros_
 from .module import Module
 from .parameter import Parameter
 
@@ -56,7 +56,7 @@ class Linear(Module):
 def _pytorch_default(weight, bias):
     fan_in_uniform_(weight)
     if bias is not None:
-        bound = weight.shape[1] ** -0.5
+        bound = fan_in_and_fan_out(weight)[0] ** -0.5
         uniform_(bias, -bound, bound)
 
 

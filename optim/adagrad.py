@@ -25,13 +25,11 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
-    def _update(self, group):
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self._state(p, lambda p: {
-                "step": 0, "sum": self._buffer(p, group["initial_accumulator_value"])})
-            state["step"] += 1
-            clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-            kernels.adagrad(p.data, p.grad.data, state["sum"].data, clr, group["weight_decay"], group["eps"])
-            p._version[0] += 1
+    def _new_state(self, p, group):
+        return {"step": 0, "sum": self._buffer(p, group["initial_accumulator_value"])}
+
+    def _update(self, p, group):
+        state = self._state(p, group)
+        state["step"] += 1
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        kernels.adagrad(p.data, p.grad.data, state["sum"].data, clr, group["weight_decay"], group["eps"])

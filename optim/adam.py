@@ -28,18 +28,15 @@ class Adam(Optimizer):
             raise ValueError(f"{type(self).__name__}: needs betas in [0, 1) and eps >= 0, got {betas}, {eps}")
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
 
-    def _update(self, group):
-        lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {"step": 0, "exp_avg": self._buffer(p), "exp_avg_sq": self._buffer(p)}
-            state["step"] += 1
-            kernels.adam(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data, lr, beta1, beta2,
-                         eps, weight_decay, state["step"], self.decoupled)
-            p._version[0] += 1
+    def _new_state(self, p, group):
+        return {"step": 0, "exp_avg": self._buffer(p), "exp_avg_sq": self._buffer(p)}
+
+    def _update(self, p, group):
+        state = self._state(p, group)
+        state["step"] += 1
+        beta1, beta2 = group["betas"]
+        kernels.adam(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data, group["lr"], beta1, beta2,
+                     group["eps"], group["weight_decay"], state["step"], self.decoupled)
 
 
 class AdamW(Adam):

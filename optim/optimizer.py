@@ -1,8 +1,8 @@
 """`Optimizer`: parameter groups, per-parameter state, zero_grad, and state_dict round trips.
 
-Subclasses hold the hyperparameters in `defaults` and implement `_update(group)`, which applies
-their update rule (a function of `optim.kernels`) to each parameter of a group that has a
-gradient.
+Subclasses hold the hyperparameters in `defaults` and implement `_new_state(p, group)` (the
+state a parameter starts with) and `_update(p, group)`, which applies their update rule (a
+function of `optim.kernels`) to one parameter that has a gradient.
 """
 import numpy as np
 
@@ -48,6 +48,7 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
         self.state = {}
+        self._slots = 0  # counts state arrays, to give each its own page offset
         self.param_groups = []
         if isinstance(params, ag.Tensor):
             raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor")
@@ -107,17 +108,23 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                self._update(group)
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self._update(p, group)
+                        p._version[0] += 1  # changed in place: a record that saved it must notice
         return loss
 
-    def _update(self, group):
+    def _new_state(self, p, group):
+        return {}
+
+    def _update(self, p, group):
         raise NotImplementedError
 
-    def _state(self, p, make):
-        """The state of parameter `p`, created by `make(p)` on its first step."""
+    def _state(self, p, group):
+        """The state of parameter `p`, made by `_new_state` on its first step."""
         state = self.state.get(p)
         if state is None:
-            state = self.state[p] = make(p)
+            state = self.state[p] = self._new_state(p, group)
         return state
 
     def _buffer(self, p, value=0.0):
@@ -125,7 +132,7 @@ class Optimizer:
         return self._place(np.full_like(p.data, value))
 
     def _place(self, array):
-        self._slots = getattr(self, "_slots", 0) + 1
+        self._slots += 1
         return ag.from_numpy(staggered(array, 1 + self._slots % (PAGE // STAGGER - 1)))
 
     # --- saving and restoring -----------------------------------------------------------------

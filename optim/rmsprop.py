@@ -27,17 +27,18 @@ class RMSprop(Optimizer):
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                       centered=centered))
 
-    def _update(self, group):
-        momentum, centered = group["momentum"], group["centered"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self._state(p, lambda p: {"step": 0, "square_avg": self._buffer(p),
-                                              **({"grad_avg": self._buffer(p)} if centered else {}),
-                                              **({"momentum_buffer": self._buffer(p)} if momentum else {})})
-            state["step"] += 1
-            grad_avg, buffer = state.get("grad_avg"), state.get("momentum_buffer")
-            kernels.rmsprop(p.data, p.grad.data, state["square_avg"].data,
-                            None if grad_avg is None else grad_avg.data, None if buffer is None else buffer.data,
-                            group["lr"], group["alpha"], group["eps"], group["weight_decay"], momentum, centered)
-            p._version[0] += 1
+    def _new_state(self, p, group):
+        state = {"step": 0, "square_avg": self._buffer(p)}
+        if group["centered"]:
+            state["grad_avg"] = self._buffer(p)
+        if group["momentum"]:
+            state["momentum_buffer"] = self._buffer(p)
+        return state
+
+    def _update(self, p, group):
+        state = self._state(p, group)
+        state["step"] += 1
+        grad_avg, buffer = state.get("grad_avg"), state.get("momentum_buffer")
+        kernels.rmsprop(p.data, p.grad.data, state["square_avg"].data, None if grad_avg is None else grad_avg.data,
+                        None if buffer is None else buffer.data, group["lr"], group["alpha"], group["eps"],
+                        group["weight_decay"], group["momentum"], group["centered"])

@@ -27,18 +27,13 @@ class SGD(Optimizer):
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
                                       weight_decay=weight_decay))
 
-    def _update(self, group):
-        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-        nesterov, weight_decay = group["nesterov"], group["weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            buffer, first = None, False
-            if momentum:
-                state = self.state.get(p)
-                first = state is None
-                if first:
-                    state = self.state[p] = {"momentum_buffer": self._buffer(p)}
-                buffer = state["momentum_buffer"].data
-            kernels.sgd(p.data, p.grad.data, buffer, lr, momentum, dampening, nesterov, weight_decay, first)
-            p._version[0] += 1
+    def _new_state(self, p, group):
+        return {"momentum_buffer": self._buffer(p)}
+
+    def _update(self, p, group):
+        momentum, buffer, first = group["momentum"], None, False
+        if momentum:  # plain SGD keeps no state
+            first = p not in self.state
+            buffer = self._state(p, group)["momentum_buffer"].data
+        kernels.sgd(p.data, p.grad.data, buffer, group["lr"], momentum, group["dampening"], group["nesterov"],
+                    group["weight_decay"], first)

@@ -87,7 +87,7 @@ def test_early_stopping_waits_patience_epochs_after_the_best(patience, min_delta
     val_losses = [1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 1.0, 1.1]
     model = Recorder(val_losses)
     stopper = nn.EarlyStopping(patience=patience, min_delta=min_delta, restore_best_weights=True)
-    loss = lambda output, target: output.sum() * 0 + output.mean()  # noqa: E731
+    loss = lambda output, target: output.mean()  # noqa: E731  (the scripted value)
     data = DataLoader(TensorDataset(ag.zeros(2, 1), ag.zeros(2)), 2)
     counter = EpochCounter(model)
     history = nn.fit(model, loss, optim.SGD(model.parameters(), lr=0.0), data, epochs=8, val_loader=data,
