@@ -1,15 +1,18 @@
 """The reverse pass: walk the record backwards from the outputs, accumulating gradients.
 
-Every recorded op carries a sequence number from the moment it ran. Sorting the ops reachable
-from the outputs by that number, newest first, replays the tape in reverse, which is always a
-valid order: an op's inputs were recorded before it. The walk is a loop, so a chain of any length
-backpropagates without touching Python's recursion limit.
+Every recorded op carries a sequence number from the moment it ran. The walk keeps the ops that
+have received a gradient in a heap and always runs the newest of them next, which replays the
+tape in reverse: an op's inputs were recorded before it, so by the time an op runs, every op that
+consumed its output has already passed its gradient down. The walk is a loop, so a chain of any
+length backpropagates without touching Python's recursion limit.
 """
+from heapq import heappop, heappush
+
 import numpy as np
 
 from . import backends
 from .grad_mode import set_grad_enabled
-from .tensor import Tensor
+from .tensor import Clock, Tensor
 
 
 def backward(outputs, output_grads, retain_graph=None, create_graph=False):
@@ -76,62 +79,37 @@ def _root_grads(outputs, output_grads, create_graph):
     return grads
 
 
-def _reachable(outputs):
-    """The recorded ops the outputs depend on, newest first."""
-    seen = set()
-    stack = [output.grad_fn for output in outputs if output.grad_fn is not None]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        if node.released:
-            raise RuntimeError(
-                f"trying to backward through the graph a second time: {node.name} already released what it "
-                "saved. Pass retain_graph=True to the first backward() if you need to go through it again"
-            )
-        seen.add(node)
-        for edge in node.edges:
-            if edge is not None and not isinstance(edge, Tensor):
-                stack.append(edge)
-    return sorted(seen, key=_by_seq, reverse=True)
-
-
-def _by_seq(node):
-    return node.seq
-
-
 def _run(outputs, output_grads, retain_graph, create_graph, targets):
     if retain_graph is None:
         retain_graph = create_graph
     xp = backends.TensorBackend if create_graph else backends.NumpyBackend
-    order = _reachable(outputs)
     accumulator = _Accumulator(create_graph, targets)
-    pending = {}  # node -> gradient of its output, summed over its consumers so far
+    pending = {}  # op -> gradient of its output, summed over its consumers so far
+    ready = []  # (-seq, op) for every op in `pending`: the newest comes out first
     for output, value in zip(outputs, _root_grads(outputs, output_grads, create_graph)):
         accumulator.hand(value)
         if output.grad_fn is None:
             accumulator.to_leaf(output, value)
         else:
-            previous = pending.get(output.grad_fn)
-            pending[output.grad_fn] = value if previous is None else previous + value
+            _pass_down(pending, ready, output.grad_fn, value)
+    last_change = Clock.last_change
 
     with set_grad_enabled(create_graph):
-        for node in order:
-            grad = pending.pop(node, None)
-            if grad is None:
-                continue
+        while ready:
+            node = heappop(ready)[1]
+            grad = pending.pop(node)
+            if node.released:
+                raise RuntimeError(
+                    f"trying to backward through the graph a second time: {node.name} already released what "
+                    "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
+                )
             if node.hooks:
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if node.retained is not None or targets:
                 accumulator.to_non_leaf(node, grad)
+            if node.seq < last_change:
+                node.check_versions()
             inputs = node.inputs
-            for arg, version in zip(inputs, node.versions):
-                if version is not None and arg._version[0] != version:
-                    node.check_versions()
-            if node.saves_output:
-                out = node.out_ref()
-                if out is not None and out._version[0] != 0:
-                    node.check_versions()
             if create_graph:
                 args = list(inputs)
                 if node.saves_output:
@@ -150,11 +128,20 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 if edge is arg:
                     accumulator.to_leaf(arg, input_grad)
                 else:
-                    previous = pending.get(edge)
-                    pending[edge] = input_grad if previous is None else previous + input_grad
+                    _pass_down(pending, ready, edge, input_grad)
             if not retain_graph:
                 node.release()
     return accumulator.captured()
+
+
+def _pass_down(pending, ready, node, grad):
+    """Add `grad` to what `node`'s output has received so far."""
+    previous = pending.get(node)
+    if previous is None:
+        pending[node] = grad
+        heappush(ready, (-node.seq, node))
+    else:
+        pending[node] = previous + grad
 
 
 def _run_hooks(hooks, grad, create_graph):

@@ -16,16 +16,13 @@ them back to each input's shape and dtype in one place (`backends.unbroadcast`).
 Ops whose backward is cheapest from their own output (exp, sigmoid, tanh, ...) set
 `saves_output = True` and receive the output as one more argument after the inputs.
 """
-import itertools
 import weakref
 
 import numpy as np
 
 from .grad_mode import _GradMode
 from .scope import _Current as _Scope
-from .tensor import Tensor
-
-_sequence = itertools.count()
+from .tensor import Clock, Tensor
 
 
 class Function:
@@ -34,7 +31,7 @@ class Function:
     differentiable = True
     # Ops whose result may be a view of their first input share its version counter.
     is_view = False
-    # Set on each recorded call: its place in the record, inputs and their versions at the time.
+    # Set on each recorded call: its place in time (see tensor.Clock), inputs and what they need.
     seq = None
     meta = None
     released = False
@@ -45,31 +42,30 @@ class Function:
     def apply(cls, *args, **options):
         """Run the op on tensors (or constants) and record it if any input requires grad."""
         node = cls()
-        recording = _GradMode.enabled and cls.differentiable
-        # One pass over the arguments: the arrays for forward and, when recording, one edge per
-        # argument (where its gradient goes: the op that made it, the leaf itself, or None when
-        # it needs none) and its version (to catch in-place changes before backward).
-        arrays, edges, versions, needs_grad = [], [], [], False
-        for arg in args:
-            if isinstance(arg, Tensor):
-                arrays.append(arg.data)
-                if recording:
-                    versions.append(arg._version[0])
+        if _GradMode.enabled and cls.differentiable:
+            # One pass over the arguments: the arrays for forward and one edge per argument (where
+            # its gradient goes: the op that made it, the leaf itself, or None when it needs none).
+            arrays, edges, needs_grad = [], [], False
+            for arg in args:
+                if isinstance(arg, Tensor):
+                    arrays.append(arg.data)
                     if arg.requires_grad:
                         edges.append(arg.grad_fn or arg)
                         needs_grad = True
                         continue
-            else:
-                arrays.append(arg)
-                versions.append(None)
-            edges.append(None)
+                else:
+                    arrays.append(arg)
+                edges.append(None)
+        else:
+            arrays = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
+            needs_grad = False
         out = node.forward(*arrays, **options)
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
         result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
         if needs_grad:
-            node.seq = next(_sequence)
-            node.inputs, node.edges, node.versions, node.options = args, edges, versions, options
+            node.seq = Clock.tick()
+            node.inputs, node.edges, node.options = args, edges, options
             # Kept after backward too, for drawing the graph: the output's shape and dtype, and
             # the module frame the op ran in (see scope.py).
             node.meta = (out.shape, out.dtype, _Scope.frame)
@@ -78,7 +74,7 @@ class Function:
             node.saved = arrays
             if cls.saves_output:
                 arrays.append(out)
-                node.out_ref = weakref.ref(result)
+                node.out_version = result._version
             result.grad_fn = node
             result.requires_grad = True
         return result
@@ -94,29 +90,26 @@ class Function:
 
     def check_versions(self):
         """Raise if an input (or the output) was changed in place since this op recorded it."""
-        for position, (arg, version) in enumerate(zip(self.inputs, self.versions)):
-            if version is not None and arg._version[0] != version:
+        for position, arg in enumerate(self.inputs):
+            if isinstance(arg, Tensor) and arg._version[0] > self.seq:
                 raise RuntimeError(
                     f"one of the tensors needed by {self.name}'s backward was modified by an in-place "
-                    f"operation: input {position} (shape {arg.shape}, dtype {arg.dtype}) is at version "
-                    f"{arg._version[0]}, expected version {version}"
+                    f"operation: input {position} (shape {arg.shape}, dtype {arg.dtype}) was changed after "
+                    f"{self.name} recorded it"
                 )
-        if self.saves_output:
-            out = self.out_ref()
-            if out is not None and out._version[0] != 0:
-                raise RuntimeError(
-                    f"the output of {self.name} (shape {out.shape}, dtype {out.dtype}) was modified by "
-                    f"an in-place operation after it was recorded; its backward needs the original value"
-                )
+        if self.saves_output and self.out_version[0] > self.seq:
+            raise RuntimeError(
+                f"the output of {self.name} (shape {self.meta[0]}, dtype {self.meta[1]}) was modified by "
+                f"an in-place operation after it was recorded; its backward needs the original value"
+            )
 
     def release(self):
         """Drop everything saved for backward (inputs, output), keeping the graph's edges and
         what `meta` says of the output."""
-        seq, edges, hooks, meta = self.seq, self.edges, self.hooks, self.meta
-        self.__dict__.clear()
-        self.seq, self.edges, self.meta, self.released = seq, edges, meta, True
-        if hooks is not None:
-            self.hooks = hooks
+        kept = {"seq": self.seq, "edges": self.edges, "meta": self.meta, "released": True}
+        if self.hooks is not None:
+            kept["hooks"] = self.hooks
+        self.__dict__ = kept
 
     @property
     def scope(self):

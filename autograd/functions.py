@@ -512,4 +512,4 @@ def setitem(x, index, value):
     """x[index] = value in place, for tensors that need no grad (or under no_grad)."""
     x._check_inplace("item assignment")
     x.data[normalise_index(index)] = value.data if isinstance(value, Tensor) else value
-    x._version[0] += 1
+    x._bump_version()

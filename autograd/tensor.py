@@ -4,10 +4,25 @@ A tensor made by an op on tensors that require grad carries `grad_fn`, the recor
 the tape (see `function.py`). The arithmetic and math methods are attached from the op registry
 in `registry.py`; this file holds the Tensor's own state and its tape-facing methods.
 """
+import itertools
+
 import numpy as np
 
 from . import dtypes
 from .grad_mode import _GradMode
+
+
+class Clock:
+    """One counter orders recorded ops and in-place changes in time.
+
+    Every recorded op takes a tick as its sequence number, and every in-place change stamps the
+    changed tensor's version (shared with its views) with a tick. A saved input whose version is
+    newer than the op that saved it was changed after the op ran, which backward must refuse;
+    `last_change` lets backward skip that check when nothing was changed in place since.
+    """
+
+    tick = itertools.count(1).__next__
+    last_change = 0
 
 
 class Tensor:
@@ -44,6 +59,10 @@ class Tensor:
         tensor._version = version or [0]
         tensor._hooks = None
         return tensor
+
+    def _bump_version(self):
+        """Note an in-place change of the data (seen by every view sharing it)."""
+        self._version[0] = Clock.last_change = Clock.tick()
 
     # --- what it is ---------------------------------------------------------------------------
     @property
@@ -208,7 +227,7 @@ class Tensor:
             shape = getattr(value, "shape", ())
             raise ValueError(f"in-place {op_name}: cannot apply a {shape} operand to a tensor of shape "
                              f"{self.shape} and dtype {self.dtype}: {error}") from None
-        self._version[0] += 1
+        self._bump_version()
         return self
 
     def __iadd__(self, other):
@@ -233,7 +252,7 @@ class Tensor:
         """Set every element to `value` in place; returns self."""
         self._check_inplace("fill_")
         self.data[...] = value
-        self._version[0] += 1
+        self._bump_version()
         return self
 
     def copy_(self, source):
@@ -247,7 +266,7 @@ def _init(tensor, data, version):
     tensor.requires_grad = False
     tensor.grad = None
     tensor.grad_fn = None
-    # One counter shared by a tensor and the views of its data: bumped by every in-place change.
+    # Shared by a tensor and the views of its data: the tick of the last in-place change (see Clock).
     tensor._version = [0] if version is None else version
     tensor._hooks = None
 
