@@ -34,6 +34,7 @@ class Function:
     # Set on each recorded call: its place in time (see tensor.Clock), inputs and what they need.
     seq = None
     meta = None
+    inputs = saved = options = None
     released = False
     hooks = None
     retained = None
@@ -104,12 +105,11 @@ class Function:
             )
 
     def release(self):
-        """Drop everything saved for backward (inputs, output), keeping the graph's edges and
-        what `meta` says of the output."""
-        kept = {"seq": self.seq, "edges": self.edges, "meta": self.meta, "released": True}
-        if self.hooks is not None:
-            kept["hooks"] = self.hooks
-        self.__dict__ = kept
+        """Drop what was saved for backward (inputs, their arrays, the output), keeping the graph's
+        edges and what `meta` says of the output. Ops that keep large arrays of their own on
+        `self` drop them too (see fused.py)."""
+        self.inputs = self.saved = self.options = None
+        self.released = True
 
     @property
     def scope(self):

@@ -18,9 +18,16 @@ def ensure_tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def _operand(x):
-    """Tensors and Python numbers pass as they are; arrays and lists become constant tensors."""
-    if isinstance(x, (Tensor, int, float, bool)):
+def _operand(x, beside=None):
+    """The other operand of an op on tensor `beside`: tensors pass as they are, arrays and lists
+    become constant tensors, and a Python number beside a floating-point tensor becomes a 0-d array
+    of that tensor's dtype (the dtype PyTorch computes in; numpy also computes small arrays about
+    twice as fast with it as with a Python float, forward and backward)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float)):
+        if beside is not None and beside.data.dtype.kind == "f":
+            return np.array(x, beside.data.dtype)
         return x
     return Tensor(x)
 
@@ -49,22 +56,26 @@ def _count(shape, axes):
 # --- arithmetic and math ------------------------------------------------------------------------
 def add(a, b):
     """a + b with broadcasting."""
-    return ops.Add.apply(ensure_tensor(a), _operand(b))
+    a = ensure_tensor(a)
+    return ops.Add.apply(a, _operand(b, a))
 
 
 def sub(a, b):
     """a - b with broadcasting."""
-    return ops.Sub.apply(ensure_tensor(a), _operand(b))
+    a = ensure_tensor(a)
+    return ops.Sub.apply(a, _operand(b, a))
 
 
 def mul(a, b):
     """a * b with broadcasting."""
-    return ops.Mul.apply(ensure_tensor(a), _operand(b))
+    a = ensure_tensor(a)
+    return ops.Mul.apply(a, _operand(b, a))
 
 
 def div(a, b):
     """a / b with broadcasting (true division: integer inputs give float32)."""
-    return ops.Div.apply(ensure_tensor(a), _operand(b))
+    a = ensure_tensor(a)
+    return ops.Div.apply(a, _operand(b, a))
 
 
 def pow(a, b):

@@ -30,6 +30,10 @@ class SoftmaxCrossEntropy(Function):
             return (logits.softmax(1) - onehot) * grad, None
         return self.dlogits * grad, None
 
+    def release(self):
+        super().release()
+        self.dlogits = None
+
 
 def cross_entropy(logits, target, reduction="mean"):
     """Cross-entropy loss of (N, C) logits and (N,) int64 class targets, as

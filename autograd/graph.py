@@ -170,7 +170,7 @@ class _Drawing:
                     source = leaves.setdefault(id(edge), (f"leaf{len(leaves)}", edge))[0]
                 elif edge is not None:
                     source = self._op_key(edge)
-                elif "inputs" in node.__dict__:
+                elif node.inputs is not None:
                     source = self._constant(node.inputs[position], inputs)
                 else:
                     continue

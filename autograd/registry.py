@@ -208,15 +208,12 @@ SPECS = (
 BY_NAME = {spec.name: spec for spec in SPECS}
 
 
-_NUMBERS_AND_TENSORS = (Tensor, int, float)
-
-
 def _operator(op):
     """`tensor <op> other`, the hot path of every expression: as few calls as possible."""
     apply = op.apply
 
     def operator(self, other):
-        return apply(self, other if isinstance(other, _NUMBERS_AND_TENSORS) else fn._operand(other))
+        return apply(self, other if isinstance(other, Tensor) else fn._operand(other, self))
 
     return operator
 
@@ -225,7 +222,7 @@ def _reflected(op):
     apply = op.apply
 
     def reflected(self, other):
-        return apply(other if isinstance(other, _NUMBERS_AND_TENSORS) else fn._operand(other), self)
+        return apply(other if isinstance(other, Tensor) else fn._operand(other, self), self)
 
     return reflected
 

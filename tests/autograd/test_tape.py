@@ -256,7 +256,27 @@ def test_tape_holds_nothing_after_backward_over_many_steps():
             counts.append(_live_records())
     assert counts == [0, 0]
     released = loss.grad_fn
-    assert released.released and not hasattr(released, "inputs")
+    assert released.released and released.inputs is None and released.saved is None
+
+
+def test_released_records_hold_no_arrays():
+    ag.manual_seed(0)
+    w = ag.randn(4, 3, requires_grad=True)
+    x = ag.randn(5, 4)
+    hidden = ag.linear(x, w.T).relu()[:, [0, 2, 2]] * 2.0
+    loss = ag.cross_entropy(ag.cat([hidden, hidden.exp()], 1), ag.tensor([0, 1, 2, 3, 4]))
+    loss.backward()
+    records, stack = [], [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        records.append(node)
+        stack.extend(edge for edge in node.edges if isinstance(edge, Function))
+    assert len(records) >= 7
+    arrays = (np.ndarray, ag.Tensor)
+    for node in records:
+        held = [name for name, value in vars(node).items() if name != "edges" and (
+            isinstance(value, arrays) or isinstance(value, (list, tuple)) and any(isinstance(v, arrays) for v in value))]
+        assert node.released and held == [], f"{node.name} still holds {held}"
 
 
 def test_grad_returns_gradients_without_touching_dot_grad():
