@@ -98,7 +98,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
         while ready:
             node = heappop(ready)[1]
             grad = pending.pop(node)
-            if node.released:
+            saved = node.saved
+            if saved is None:
                 raise RuntimeError(
                     f"trying to backward through the graph a second time: {node.name} already released what "
                     "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
@@ -111,12 +112,10 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 node.check_versions()
             inputs = node.inputs
             if create_graph:
-                args = list(inputs)
+                saved = list(inputs)
                 if node.saves_output:
-                    args.append(type(node).apply(*inputs, **node.options))
-            else:
-                args = node.saved
-            input_grads = node.backward(xp, grad, *args)
+                    saved.append(type(node).apply(*inputs, **node.options))
+            input_grads = node.backward(xp, grad, *saved)
             for arg, edge, input_grad in zip(inputs, node.edges, input_grads):
                 if edge is None or input_grad is None:
                     continue
