@@ -41,8 +41,12 @@ def _tanh_backward(grad, out, result, one):
 
 @njit(**JIT)
 def _softmax_cross_entropy(logits, target, loss, dlogits):
+    """Fills loss and dlogits; returns -1, or the first row whose target is not a class index
+    (checked here, in the pass that reads it anyway)."""
     rows, classes = logits.shape
     for r in range(rows):
+        if target[r] < 0 or target[r] >= classes:
+            return r
         peak = logits[r, 0]
         for c in range(1, classes):
             peak = max(peak, logits[r, c])
@@ -55,6 +59,7 @@ def _softmax_cross_entropy(logits, target, loss, dlogits):
             dlogits[r, c] /= total
         loss[r] = np.log(total) + peak - logits[r, target[r]]
         dlogits[r, target[r]] -= 1
+    return -1
 
 
 def _fits(*arrays):
@@ -88,5 +93,6 @@ def softmax_cross_entropy(logits, target):
         return reference.softmax_cross_entropy(logits, target)
     loss = np.empty(logits.shape[0], logits.dtype)
     dlogits = np.empty_like(logits)
-    _softmax_cross_entropy(logits, target, loss, dlogits)
+    if _softmax_cross_entropy(logits, target, loss, dlogits) >= 0:
+        reference.check_targets(target, logits.shape[1])
     return loss, dlogits

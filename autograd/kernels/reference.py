@@ -28,12 +28,21 @@ def tanh_backward(grad, out):
     return grad * (1 - out * out)
 
 
+def check_targets(target, classes):
+    """Raise ValueError unless every target is a class index in [0, classes)."""
+    if target.size and (target.min() < 0 or target.max() >= classes):
+        raise ValueError(f"cross_entropy: targets must lie in [0, {classes}), got values from {target.min()} "
+                         f"to {target.max()}")
+
+
 def softmax_cross_entropy(logits, target):
     """Per-row cross-entropy of (N, C) logits against int class targets, and its gradient.
 
     Returns (loss, dlogits): loss[i] = logsumexp(logits[i]) - logits[i, target[i]] and
-    dlogits = softmax(logits) - onehot(target), both in the logits' dtype.
+    dlogits = softmax(logits) - onehot(target), both in the logits' dtype. Targets outside
+    [0, C) raise ValueError.
     """
+    check_targets(target, logits.shape[1])
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)

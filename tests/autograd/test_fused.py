@@ -51,6 +51,8 @@ def test_cross_entropy_second_derivatives():
     (ag.zeros(3, 2), ag.tensor([0, 1]), r"int64 targets of shape \(3,\)"),
     (ag.zeros(2, 2), ag.tensor([0.0, 1.0]), r"int64 targets"),
     (ag.zeros(2, 2), ag.tensor([0, 2]), r"\[0, 2\).*from 0 to 2"),
+    (ag.zeros(3, 4), ag.tensor([1, -1, 0]), r"\[0, 4\).*from -1 to 1"),
+    (ag.zeros(200, 50), ag.tensor([3] * 199 + [50]), r"\[0, 50\).*from 3 to 50"),
 ])
 def test_cross_entropy_rejects_bad_input(logits, target, message):
     with pytest.raises(ValueError, match=message):

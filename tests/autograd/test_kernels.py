@@ -69,6 +69,16 @@ def test_softmax_cross_entropy_agrees(layout, dtype):
     assert loss.dtype == dtype and dlogits.dtype == dtype
 
 
+@pytest.mark.parametrize("implementation", [jit.softmax_cross_entropy, reference.softmax_cross_entropy])
+@pytest.mark.parametrize("bad", [-1, 7])
+def test_softmax_cross_entropy_rejects_targets_outside_the_classes(implementation, bad):
+    logits = np.zeros((64, 7), np.float32)
+    target = np.arange(64) % 7
+    target[40] = bad
+    with pytest.raises(ValueError, match=rf"\[0, 7\), got values from {min(bad, 0)} to {max(bad, 6)}"):
+        implementation(logits, target)
+
+
 def test_softmax_cross_entropy_reference_against_definition():
     logits = np.array([[1.0, 2.0, 3.0], [1000.0, -1000.0, 0.0]])
     target = np.array([2, 1])
