@@ -96,6 +96,29 @@ def sum_leading(x, count):
     return out
 
 
+def broadcast_view(x, shape):
+    """`np.broadcast_to(x, shape)`: a read-only view repeating x to `shape`. For a row-major x
+    with as many dims as `shape` (or none), the view is made directly, without numpy's
+    Python-level argument handling (2.3 -> 0.7 us: every `sum()` and `mean()` backward uses it).
+
+    >>> broadcast_view(np.arange(3.0).reshape(3, 1), (3, 2)).tolist()
+    [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]
+    """
+    if not (x.flags.c_contiguous and x.ndim in (0, len(shape)) and x.size):
+        return np.broadcast_to(x, shape)
+    if x.ndim == 0:
+        strides = (0,) * len(shape)
+    else:
+        strides = []
+        for have, want, stride in zip(x.shape, shape, x.strides):
+            if have != want and have != 1:
+                return np.broadcast_to(x, shape)  # let numpy raise its error
+            strides.append(0 if have != want else stride)
+    view = np.ndarray(shape, x.dtype, x, 0, tuple(strides))
+    view.flags.writeable = False
+    return view
+
+
 def _prod_of_others(x, axis):
     """For every element, the product of the other elements along `axis` (exact with zeros)."""
     axes = tuple(range(x.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
@@ -121,7 +144,7 @@ class NumpyBackend:
     reshape = staticmethod(np.reshape)
     transpose = staticmethod(np.transpose)
     swapaxes = staticmethod(np.swapaxes)
-    broadcast_to = staticmethod(np.broadcast_to)
+    broadcast_to = staticmethod(broadcast_view)
     matmul = staticmethod(_matmul)
     matmul_column_major = staticmethod(_matmul_column_major)
     sum_leading = staticmethod(sum_leading)

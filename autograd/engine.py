@@ -11,7 +11,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import backends
-from .grad_mode import set_grad_enabled
+from .grad_mode import _GradMode
 from .tensor import Clock, Tensor
 
 
@@ -66,7 +66,7 @@ def _root_grads(outputs, output_grads, create_graph):
             if output.data.size != 1:
                 raise RuntimeError(f"backward() on a tensor of shape {output.shape} needs `gradient` "
                                    "(a tensor of the same shape); it is only implied for one-element outputs")
-            value = np.ones(output.shape, output.dtype)
+            value = np.array(1, output.dtype).reshape(output.shape)
             given = Tensor._make(value) if create_graph else value
         else:
             if not isinstance(given, Tensor):
@@ -93,8 +93,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
         else:
             _pass_down(pending, ready, output.grad_fn, value)
     last_change = Clock.last_change
-
-    with set_grad_enabled(create_graph):
+    recording, _GradMode.enabled = _GradMode.enabled, create_graph
+    try:
         while ready:
             node = heappop(ready)[1]
             grad = pending.pop(node)
@@ -135,6 +135,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                         pending[edge] = previous + input_grad
             if not retain_graph:
                 node.release()
+    finally:
+        _GradMode.enabled = recording
     return accumulator.captured()
 
 
@@ -181,8 +183,8 @@ class _Accumulator:
         self.handed[id(grad)] = grad
 
     def to_leaf(self, leaf, grad):
-        fresh = self.create_graph or id(grad) not in self.handed
-        self.hand(grad)
+        fresh = id(grad) not in self.handed
+        self.handed[id(grad)] = grad
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad, self.create_graph)
             fresh = False
@@ -194,7 +196,9 @@ class _Accumulator:
             return
         current = leaf.grad
         if current is None:
-            leaf.grad = Tensor._make(self._own(grad, fresh))
+            if not (fresh and grad.base is None and grad.flags.writeable):
+                grad = np.array(grad)
+            leaf.grad = Tensor._make(grad)
         elif current.grad_fn is None and current.data.flags.writeable and not current.requires_grad:
             current.data += grad
         else:
@@ -210,11 +214,6 @@ class _Accumulator:
             if tensor is not None:
                 value = grad if self.create_graph else Tensor._make(np.array(grad))
                 tensor.grad = value if tensor.grad is None else tensor.grad + value
-
-    def _own(self, grad, fresh):
-        if fresh and grad.base is None and grad.flags.writeable:
-            return grad
-        return np.array(grad)
 
     def _capture(self, tensor, grad):
         for position, target in enumerate(self.targets):

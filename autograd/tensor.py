@@ -203,9 +203,7 @@ class Tensor:
         another backward (default: `create_graph`); `create_graph` records the backward pass
         itself so that gradients of gradients can be taken.
         """
-        from .engine import backward
-
-        backward((self,), (gradient,), retain_graph, create_graph)
+        engine.backward((self,), (gradient,), retain_graph, create_graph)
 
     # --- in-place arithmetic (tensors that need no grad, or under no_grad) ----------------------
     def _check_inplace(self, op_name):
@@ -278,3 +276,7 @@ class _HookHandle:
     def remove(self):
         if self.hook in self.hooks:
             self.hooks.remove(self.hook)
+
+
+# Imported last: the engine builds on the Tensor class defined above.
+from . import engine  # noqa: E402
