@@ -213,6 +213,8 @@ def _operator(op):
     apply = op.apply
 
     def operator(self, other):
+        if type(other) is float and self.data.dtype.kind == "f":  # fn._operand's commonest case, inlined
+            return apply(self, np.array(other, self.data.dtype))
         return apply(self, other if isinstance(other, Tensor) else fn._operand(other, self))
 
     return operator
@@ -222,6 +224,8 @@ def _reflected(op):
     apply = op.apply
 
     def reflected(self, other):
+        if type(other) is float and self.data.dtype.kind == "f":
+            return apply(np.array(other, self.data.dtype), self)
         return apply(other if isinstance(other, Tensor) else fn._operand(other, self), self)
 
     return reflected
