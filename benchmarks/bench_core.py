@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import median_time, run, set_torch_threads, torch_available
+from common import run, set_torch_threads, side_by_side, torch_available
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -180,24 +180,25 @@ def measure(quick):
     if have_torch:
         import torch
     results = {"mlp": {}, "torch": have_torch}
+    makers = {"autograd": autograd_mlp_step, "numpy": numpy_mlp_step}
+    if have_torch:
+        makers["torch"] = torch_mlp_step
     for batch in BATCHES:
-        row = {}
-        for name, make in (("autograd", autograd_mlp_step), ("numpy", numpy_mlp_step), ("torch", torch_mlp_step)):
-            if name == "torch" and not have_torch:
-                continue
-            row[name] = median_time(make(batch, np.random.default_rng(0)), reps, budget)
-        results["mlp"][batch] = row
+        steps = {name: make(batch, np.random.default_rng(0)) for name, make in makers.items()}
+        results["mlp"][batch] = side_by_side(steps, reps, budget)
     import autograd
 
     libraries = {"autograd": autograd}
     if have_torch:
         libraries["torch"] = torch
-    results["chain"] = {name: median_time(framework_chain(lib), reps, budget) / CHAIN for name, lib in libraries.items()}
-    results["chain"]["numpy"] = median_time(numpy_chain(), reps, budget) / CHAIN
+    chains = {name: framework_chain(lib) for name, lib in libraries.items()}
+    chains["numpy"] = numpy_chain()
+    results["chain"] = {name: seconds / CHAIN for name, seconds in side_by_side(chains, reps, budget).items()}
     flops = 2 * 1024 ** 3
-    results["matmul"] = {"numpy A @ B": flops / median_time(numpy_matmul(), 3, budget) / 1e9}
-    for name, lib in libraries.items():
-        results["matmul"][f"{name} fwd+bwd"] = 3 * flops / median_time(framework_matmul(lib), 3, budget) / 1e9
+    products = {"numpy A @ B": numpy_matmul()}
+    products.update({f"{name} fwd+bwd": framework_matmul(lib) for name, lib in libraries.items()})
+    results["matmul"] = {name: (flops if name.startswith("numpy") else 3 * flops) / seconds / 1e9
+                         for name, seconds in side_by_side(products, 3, budget).items()}
     return results
 
 

@@ -13,7 +13,7 @@ are medians.
 """
 import numpy as np
 
-from common import median_time, run, set_torch_threads, torch_available
+from common import run, set_torch_threads, side_by_side, torch_available
 
 W1, W2 = (784, 256, 256, 10), (784, 64, 10)
 BATCHES = (1, 32, 128, 1024)
@@ -185,25 +185,23 @@ def measure(quick):
     results = {"steps": {}, "epochs": {}, "update": {}}
     cases = [("W1 Adam", W1, batch) for batch in BATCHES] + [("W2 SGD", W2, 128)]
     for name, sizes, batch in cases:
-        row = {"autograd": median_time(ours_step(sizes, batch), reps, budget)}
+        steps = {"autograd": ours_step(sizes, batch)}
         if sizes == W2:
-            row["numpy"] = median_time(numpy_shallow_step(batch), reps, budget)
+            steps["numpy"] = numpy_shallow_step(batch)
         if have_torch:
-            row["torch"] = median_time(torch_step(sizes, batch), reps, budget)
+            steps["torch"] = torch_step(sizes, batch)
             if sizes == W1:
-                row["torch fused"] = median_time(torch_step(sizes, batch, fused=True), reps, budget)
-        results["steps"][f"{name} batch {batch}"] = row
+                steps["torch fused"] = torch_step(sizes, batch, fused=True)
+        results["steps"][f"{name} batch {batch}"] = side_by_side(steps, reps, budget)
     for name, sizes in (("W2 SGD", W2), ("W1 Adam", W1)):
-        row = {"autograd fit": median_time(ours_epoch(sizes, True), 3, budget),
-               "autograd loop": median_time(ours_epoch(sizes, False), 3, budget)}
+        epochs = {"autograd fit": ours_epoch(sizes, True), "autograd loop": ours_epoch(sizes, False)}
         if have_torch:
-            row["torch loop"] = median_time(torch_epoch(sizes), 3, budget)
-        results["epochs"][name] = row
-    results["update"] = {"autograd fused": median_time(update_only("autograd", "fused"), reps, budget),
-                         "autograd numpy": median_time(update_only("autograd", "numpy"), reps, budget)}
+            epochs["torch loop"] = torch_epoch(sizes)
+        results["epochs"][name] = side_by_side(epochs, 3, budget)
+    updates = {"autograd fused": update_only("autograd", "fused"), "autograd numpy": update_only("autograd", "numpy")}
     if have_torch:
-        results["update"]["torch"] = median_time(update_only("torch", "default"), reps, budget)
-        results["update"]["torch fused"] = median_time(update_only("torch", "fused"), reps, budget)
+        updates.update({"torch": update_only("torch", "default"), "torch fused": update_only("torch", "fused")})
+    results["update"] = side_by_side(updates, reps, budget)
     return results
 
 

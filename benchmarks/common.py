@@ -9,19 +9,25 @@ import sys
 import time
 
 
-def median_time(step, min_reps, budget):
-    """Median seconds of `step()` over at least `min_reps` calls or `budget` seconds."""
-    step()
-    times = []
-    started = time.perf_counter()
-    while len(times) < min_reps or time.perf_counter() - started < budget:
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-        if len(times) >= 2000:
-            break
-    times.sort()
-    return times[len(times) // 2]
+def side_by_side(steps, min_reps, budget, rounds=5):
+    """Median seconds of each `steps[name]()`, measured in `rounds` interleaved rounds (every
+    step takes its turn in each round) so that a burst of load on a shared machine hits all of
+    them alike; per step at least `min_reps` calls or `budget` seconds in all."""
+    times = {name: [] for name in steps}
+    for step in steps.values():
+        step()  # warm up
+    for _ in range(rounds):
+        for name, step in steps.items():
+            samples = times[name]
+            wanted = len(samples) + max(1, -(-min_reps // rounds))
+            started = time.perf_counter()
+            while len(samples) < wanted or time.perf_counter() - started < budget / rounds:
+                t0 = time.perf_counter()
+                step()
+                samples.append(time.perf_counter() - t0)
+                if len(samples) >= 2000:
+                    break
+    return {name: sorted(samples)[len(samples) // 2] for name, samples in times.items()}
 
 
 def torch_available():
