@@ -14,11 +14,9 @@ def side_by_side(steps, min_reps, budget, rounds=5):
     step takes its turn in each round) so that a burst of load on a shared machine hits all of
     them alike; per step at least `min_reps` calls or `budget` seconds in all."""
     times = {name: [] for name in steps}
-    for step in steps.values():
-        step()  # warm up
-    for _ in range(rounds):
+    for round_ in range(rounds + 1):  # round 0 warms up (caches, the allocator's heap) unrecorded
         for name, step in steps.items():
-            samples = times[name]
+            samples = [] if round_ == 0 else times[name]
             wanted = len(samples) + max(1, -(-min_reps // rounds))
             started = time.perf_counter()
             while len(samples) < wanted or time.perf_counter() - started < budget / rounds:
@@ -72,6 +70,14 @@ def per_thread_count(script, extra_args, thread_counts=(1, 2)):
     return results
 
 
+def pin_to_cores(count):
+    """Keep this process on its first `count` cores (where the OS allows it), so that a
+    one-thread run does not migrate between cores mid-measurement."""
+    if hasattr(os, "sched_setaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, cores[:count])
+
+
 def run(script, description, measure, report):
     """The command line every benchmark script shares: with `--threads N` (set by the parent),
     measure in this process and print JSON; otherwise print the machine, run one process per
@@ -81,6 +87,7 @@ def run(script, description, measure, report):
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads:
+        pin_to_cores(args.threads)
         print(json.dumps(measure(args.quick)))
         return
     print(f"Machine: {machine()}")
