@@ -6,8 +6,10 @@ The kernels in `autograd/kernels/jit.py` are used only at the sizes where this t
 faster (`jit.MIN_SIZE`); below that, and for layouts they do not take, the reference runs.
 The optimisers' update kernels (`optim/kernels/jit.py`) are used from the sizes where the
 second table shows them faster (`MIN_SIZE`, per update: every size but SGD's smallest), lowered
-to 0 here as well. Their state arrays are allocated as the optimisers allocate them (staggered within the
-page).
+to 0 here as well. Their state arrays are allocated as the optimisers allocate them (staggered
+within the page). The third table times two helpers of `autograd/backends.py` against the numpy
+calls they replace: sums over leading dims (bias gradients) as a BLAS product with ones, and
+broadcast views made directly.
 """
 import os
 import timeit
@@ -16,6 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from autograd.backends import broadcast_view, sum_leading  # noqa: E402
 from autograd.kernels import jit, reference  # noqa: E402
 from optim.kernels import jit as optim_jit, reference as optim_reference  # noqa: E402
 from optim.optimizer import staggered  # noqa: E402
@@ -50,6 +53,7 @@ def main():
         fast = median_us(lambda: jit.softmax_cross_entropy(logits, target), number)
         print(f"| softmax_cross_entropy | {rows} x 10 | {ref:.1f} | {fast:.1f} | {ref / fast:.2f}x |")
     optimiser_updates(rng)
+    backend_helpers(rng)
 
 
 # Each update's arguments after (param, grad): the state arrays it takes, then its scalars.
@@ -75,6 +79,24 @@ def optimiser_updates(rng):
                 update = getattr(module, name)
                 timings.append(median_us(lambda: update(param, grad, *state, *scalars), number))
             print(f"| {label} | {size:,} | {timings[0]:.1f} | {timings[1]:.1f} | {timings[0] / timings[1]:.2f}x |")
+
+
+def backend_helpers(rng):
+    print("\n| helper | shape | numpy µs | helper µs | numpy / helper |")
+    print("|---|---|---|---|---|")
+    for shape in ((32, 256), (128, 64), (128, 10), (1024, 256), (8, 16, 32)):
+        x = rng.standard_normal(shape, np.float32)
+        leading = tuple(range(len(shape) - 1))
+        number = max(10, 200_000 // x.size)
+        plain = median_us(lambda: x.sum(axis=leading), number)
+        helper = median_us(lambda: sum_leading(x, len(leading)), number)
+        print(f"| sum_leading | {' x '.join(map(str, shape))} | {plain:.1f} | {helper:.1f} | {plain / helper:.2f}x |")
+    for source, shape in ((np.float32(1.0).reshape(()), (128,)), (np.ones((1, 64), np.float32), (128, 64))):
+        plain = median_us(lambda: np.broadcast_to(source, shape), 20_000)
+        helper = median_us(lambda: broadcast_view(source, shape), 20_000)
+        label = " x ".join(map(str, source.shape)) or "0-d"
+        print(f"| broadcast_view | {label} -> {' x '.join(map(str, shape))} | {plain:.1f} | {helper:.1f} | "
+              f"{plain / helper:.2f}x |")
 
 
 if __name__ == "__main__":
