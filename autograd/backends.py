@@ -89,7 +89,7 @@ def sum_leading(x, count):
     rows = x.shape[0] if count == 1 else math.prod(x.shape[:count])
     if not (x.dtype.char in "fd" and x.flags.c_contiguous and rows >= 16 and x.size):
         return x.sum(axis=tuple(range(count)))  # numpy is as fast below 16 rows; BLAS takes float32/64
-    if x.ndim == 2:  # a bias gradient
+    if count == 1 and x.ndim == 2:  # a bias gradient
         return _ones(rows, x.dtype) @ x
     out = np.empty(x.shape[count:], x.dtype)
     np.matmul(_ones(rows, x.dtype), x.reshape(rows, -1), out=out.reshape(-1))
