@@ -127,12 +127,7 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 if edge is arg:
                     accumulator.to_leaf(arg, input_grad)
                 else:
-                    previous = pending.get(edge)
-                    if previous is None:
-                        pending[edge] = input_grad
-                        heappush(ready, (-edge.seq, edge))
-                    else:
-                        pending[edge] = previous + input_grad
+                    _pass_down(pending, ready, edge, input_grad)
             if not retain_graph:
                 node.release()
     finally:
