@@ -12,11 +12,9 @@ from ..function import Function
 
 def promote(a, b):
     """Cast array operands to the dtype PyTorch would compute `a op b` in."""
-    if type(b) is float and type(a) is np.ndarray and a.dtype.kind == "f":
-        return a, b  # the commonest case, first: a float array and a Python float keep the array's dtype
     a_is_array, b_is_array = type(a) is np.ndarray, type(b) is np.ndarray
     if a_is_array and b_is_array:
-        if a.dtype == b.dtype:
+        if a.dtype == b.dtype:  # the commonest case: operators make numbers 0-d arrays of a's dtype
             return a, b
     elif (a if a_is_array else b).dtype.kind == "f" and not isinstance(b if a_is_array else a, complex):
         return a, b  # numpy's weak Python scalars already agree with PyTorch's here
