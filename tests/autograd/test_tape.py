@@ -120,6 +120,22 @@ def test_hooks_see_and_replace_the_gradient(on_leaf):
     assert len(seen) == 1
 
 
+def test_a_value_used_early_and_late_collects_every_gradient_before_its_backward():
+    # h feeds an op recorded right after it and one recorded much later, past a long detour: the
+    # walk must not run h's backward (Exp) until both consumers have passed their gradients down.
+    x = ag.tensor([0.3, -0.7], dtype=ag.float64, requires_grad=True)
+    h = x.exp()
+    early = h * 2.0
+    detour = early
+    for _ in range(50):
+        detour = detour * 0.99 + 0.01
+    loss = (detour + h * h).sum()
+    loss.backward()
+    scale = 0.99 ** 50
+    expected = np.exp(x.data) * (2 * scale + 2 * np.exp(x.data))
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+
+
 def test_second_backward_through_released_graph_raises():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     y = (x.exp() * x).sum()
