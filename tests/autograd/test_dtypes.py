@@ -28,6 +28,20 @@ def test_promotion_matches_pytorch(make_a, make_b, expected):
     assert (make_a() + make_b()).dtype == expected
 
 
+@pytest.mark.parametrize("dtype", [ag.float32, ag.float64])
+@pytest.mark.parametrize("combine", [
+    lambda x: x * 0.1, lambda x: 0.1 * x, lambda x: ag.mul(x, 0.1), lambda x: x + 0.1, lambda x: 0.1 - x,
+    lambda x: x / 0.1, lambda x: 0.1 / x, lambda x: x * 3, lambda x: 3 + x, lambda x: x * True,
+])
+def test_numbers_take_the_tensors_dtype_and_precision(dtype, combine):
+    x = ag.tensor([0.3, 7.0], dtype=dtype)
+    reference = np.asarray(combine(x.data.astype(np.float64)), np.float64)  # in double
+    result = combine(x)
+    assert result.dtype == dtype
+    # The number is rounded to the tensor's dtype once and the result once: within 2 units of the last place.
+    np.testing.assert_allclose(result.data, reference, rtol=2 * np.finfo(dtype).eps)
+
+
 def test_integer_division_is_true_division_in_float32():
     result = ag.tensor([1, 2]) / ag.tensor([2, 4])
     assert result.dtype == np.float32
