@@ -63,7 +63,9 @@ BINARY = (((3, 4), (3, 4)), ((2, 3, 4), (4,)), ((3, 1), (1, 4)), ((), (2, 3)), (
 REDUCTION = tuple(
     (((2, 3, 4),), kwargs)
     for kwargs in ({}, {"dim": 1}, {"dim": -1, "keepdim": True}, {"dim": (0, 2)}, {"dim": (0, 2), "keepdim": True})
-) + ((((),), {}), (((5,),), {"dim": 0}), (((1, 3),), {"dim": 0}))
+) + ((((),), {}), (((5,),), {"dim": 0}), (((1, 3),), {"dim": 0}),
+     # enough leading rows for sums over leading dims to go through BLAS (backends.sum_leading)
+     (((17, 3),), {"dim": 0}), (((4, 5, 2),), {"dim": (0, 1), "keepdim": True}))
 
 
 def _unary_cases(**kwargs):
