@@ -179,7 +179,7 @@ class _Accumulator:
 
     def to_leaf(self, leaf, grad):
         fresh = id(grad) not in self.handed
-        self.handed[id(grad)] = grad
+        self.hand(grad)
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad, self.create_graph)
             fresh = False

@@ -35,7 +35,6 @@ class Function:
     seq = None
     meta = None
     inputs = saved = options = None
-    released = False
     hooks = None
     retained = None
 
@@ -109,7 +108,11 @@ class Function:
         edges and what `meta` says of the output. Ops that keep large arrays of their own on
         `self` drop them too (see fused.py)."""
         self.inputs = self.saved = self.options = None
-        self.released = True
+
+    @property
+    def released(self):
+        """Whether backward has dropped what this record saved (see `release`)."""
+        return self.seq is not None and self.saved is None
 
     @property
     def scope(self):

@@ -91,7 +91,7 @@ def backend_helpers(rng):
         plain = median_us(lambda: x.sum(axis=leading), number)
         helper = median_us(lambda: sum_leading(x, len(leading)), number)
         print(f"| sum_leading | {' x '.join(map(str, shape))} | {plain:.1f} | {helper:.1f} | {plain / helper:.2f}x |")
-    for source, shape in ((np.float32(1.0).reshape(()), (128,)), (np.ones((1, 64), np.float32), (128, 64))):
+    for source, shape in ((np.array(1.0, np.float32), (128,)), (np.ones((1, 64), np.float32), (128, 64))):
         plain = median_us(lambda: np.broadcast_to(source, shape), 20_000)
         helper = median_us(lambda: broadcast_view(source, shape), 20_000)
         label = " x ".join(map(str, source.shape)) or "0-d"
