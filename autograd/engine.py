@@ -94,10 +94,17 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
             _pass_down(pending, ready, output.grad_fn, value)
     last_change = Clock.last_change
     recording, _GradMode.enabled = _GradMode.enabled, create_graph
+    # In a chain, where an op hands its gradient to one op and nothing else is pending, that op
+    # runs next without going through the heap.
+    follow = None
     try:
-        while ready:
-            node = heappop(ready)[1]
-            grad = pending.pop(node)
+        while follow or ready:
+            if follow:
+                node, grad = follow
+                follow = None
+            else:
+                node = heappop(ready)[1]
+                grad = pending.pop(node)
             saved = node.saved
             if saved is None:
                 raise RuntimeError(
@@ -126,7 +133,12 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                     input_grad = xp.astype(input_grad, data.dtype)
                 if edge is arg:
                     accumulator.to_leaf(arg, input_grad)
+                elif not (follow or ready):
+                    follow = edge, input_grad
                 else:
+                    if follow:
+                        _pass_down(pending, ready, *follow)
+                        follow = None
                     _pass_down(pending, ready, edge, input_grad)
             if not retain_graph:
                 node.release()

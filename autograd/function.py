@@ -59,7 +59,7 @@ class Function:
         else:
             arrays = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
             needs_grad = False
-        out = node.forward(*arrays, **options)
+        out = node.forward(*arrays, **options) if options else node.forward(*arrays)
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
         result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)

@@ -10,14 +10,18 @@ from ..dtypes import DEFAULT_FLOAT, result_dtype
 from ..function import Function
 
 
+ndarray = np.ndarray
+
+
 def promote(a, b):
     """Cast array operands to the dtype PyTorch would compute `a op b` in."""
-    a_is_array, b_is_array = type(a) is np.ndarray, type(b) is np.ndarray
-    if a_is_array and b_is_array:
-        if a.dtype == b.dtype:  # the commonest case: operators make numbers 0-d arrays of a's dtype
-            return a, b
-    elif (a if a_is_array else b).dtype.kind == "f" and not isinstance(b if a_is_array else a, complex):
-        return a, b  # numpy's weak Python scalars already agree with PyTorch's here
+    if type(a) is type(b) is ndarray and a.dtype is b.dtype:
+        return a, b  # the commonest case: operators make numbers 0-d arrays of a's dtype
+    a_is_array, b_is_array = type(a) is ndarray, type(b) is ndarray
+    if a_is_array != b_is_array:
+        array, scalar = (a, b) if a_is_array else (b, a)
+        if array.dtype.kind == "f" and not isinstance(scalar, complex):
+            return a, b  # numpy's weak Python scalars already agree with PyTorch's here
     dtype = result_dtype(a, b)
     if a_is_array and a.dtype != dtype:
         a = a.astype(dtype)

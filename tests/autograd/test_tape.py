@@ -136,6 +136,34 @@ def test_a_value_used_early_and_late_collects_every_gradient_before_its_backward
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
 
 
+def _chain(x):
+    return ((x * 2.0 + 1.0) * 3.0).exp()
+
+
+def _output_used_twice_by_one_op(x):
+    y = x * 2.0
+    return y * y
+
+
+def _diamond_with_a_chain_on_one_side(x):
+    y = x + 1.0
+    return (y * 3.0 + 1.0) * 2.0 + y.exp()
+
+
+def _chain_hands_two_gradients_to_one_op(x):
+    y = x.tanh()
+    return (y * 0.5).sin() + y.cos() * y
+
+
+@pytest.mark.parametrize("graph", [_chain, _output_used_twice_by_one_op, _diamond_with_a_chain_on_one_side,
+                                   _chain_hands_two_gradients_to_one_op])
+def test_walk_over_graph_shapes_matches_central_differences(graph):
+    # The walk hands a chain's gradient straight to the next op and queues the rest: every shape
+    # where an op has one, two or repeated consumers must still sum all of them before it runs.
+    x = ag.randn(3, 2, dtype=ag.float64, requires_grad=True)
+    assert ag.gradcheck(graph, (x,))
+
+
 def test_second_backward_through_released_graph_raises():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     y = (x.exp() * x).sum()
