@@ -18,6 +18,33 @@ def ensure_tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+# Python numbers already wrapped as 0-d arrays, by dtype: the same few numbers (2, 0.5, a learning
+# rate) recur in every step, and looking one up costs a third of making the array again. Zero is
+# never kept (-0.0 == 0.0 would find it), and a table stops growing at WRAPPED_LIMIT entries.
+_WRAPPED = {np.dtype(np.float32): {}, np.dtype(np.float64): {}}
+WRAPPED_LIMIT = 1024
+
+
+def wrap_number(number, dtype):
+    """The Python int or float `number` as a read-only 0-d array of floating `dtype` (None for any
+    other dtype): PyTorch's wrapped number, which computes in the tensor's dtype.
+
+    >>> import numpy as np
+    >>> wrap_number(0.5, np.dtype(np.float32)).dtype, wrap_number(2, np.dtype(np.int64))
+    (dtype('float32'), None)
+    """
+    table = _WRAPPED.get(dtype)
+    if table is None:
+        return None
+    wrapped = table.get(number)
+    if wrapped is None:
+        wrapped = np.array(number, dtype)
+        wrapped.flags.writeable = False
+        if number and len(table) < WRAPPED_LIMIT:
+            table[number] = wrapped
+    return wrapped
+
+
 def _operand(x, beside=None):
     """The other operand of an op on tensor `beside`: tensors pass as they are, arrays and lists
     become constant tensors, and a Python number beside a floating-point tensor becomes a 0-d array
@@ -26,9 +53,8 @@ def _operand(x, beside=None):
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (int, float)):
-        if beside is not None and beside.data.dtype.kind == "f":
-            return np.array(x, beside.data.dtype)
-        return x
+        wrapped = None if beside is None else wrap_number(x, beside.data.dtype)
+        return x if wrapped is None else wrapped
     return Tensor(x)
 
 

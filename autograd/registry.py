@@ -215,8 +215,10 @@ def _operator(op):
     apply = op.apply
 
     def operator(self, other):
-        if type(other) is float and self.data.dtype.kind == "f":  # fn._operand's commonest case, inlined
-            return apply(self, np.array(other, self.data.dtype))
+        if type(other) is float or type(other) is int:  # fn._operand's commonest case, kept short
+            wrapped = fn.wrap_number(other, self.data.dtype)
+            if wrapped is not None:
+                return apply(self, wrapped)
         return apply(self, other if isinstance(other, Tensor) else fn._operand(other, self))
 
     return operator
@@ -226,8 +228,10 @@ def _reflected(op):
     apply = op.apply
 
     def reflected(self, other):
-        if type(other) is float and self.data.dtype.kind == "f":
-            return apply(np.array(other, self.data.dtype), self)
+        if type(other) is float or type(other) is int:
+            wrapped = fn.wrap_number(other, self.data.dtype)
+            if wrapped is not None:
+                return apply(wrapped, self)
         return apply(other if isinstance(other, Tensor) else fn._operand(other, self), self)
 
     return reflected

@@ -42,6 +42,26 @@ def test_numbers_take_the_tensors_dtype_and_precision(dtype, combine):
     np.testing.assert_allclose(result.data, reference, rtol=2 * np.finfo(dtype).eps)
 
 
+def test_wrapped_numbers_keep_the_sign_of_zero_and_nan():
+    x = ag.tensor([1.0, -2.0])
+    assert not np.signbit((x * 0.0).data[0])
+    signs = np.signbit((x * -0.0).data)  # after 0.0: the two must not share a wrapped array
+    assert signs[0] and not signs[1]
+    assert np.isnan((x + float("nan")).data).all() and np.isnan((x + float("nan")).data).all()
+
+
+def test_wrapped_numbers_are_shared_read_only_and_their_table_stops_growing():
+    from autograd import functions
+
+    wrapped = functions.wrap_number(0.25, np.dtype(np.float32))
+    assert wrapped is functions.wrap_number(0.25, np.dtype(np.float32)) and not wrapped.flags.writeable
+    x = ag.ones(1, dtype=ag.float64)
+    for i in range(functions.WRAPPED_LIMIT + 50):
+        number = 1.0 + i / 7
+        assert (x * number).item() == number
+    assert len(functions._WRAPPED[np.dtype(np.float64)]) <= functions.WRAPPED_LIMIT
+
+
 def test_integer_division_is_true_division_in_float32():
     result = ag.tensor([1, 2]) / ag.tensor([2, 4])
     assert result.dtype == np.float32
