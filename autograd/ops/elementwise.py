@@ -10,14 +10,11 @@ from ..dtypes import DEFAULT_FLOAT, result_dtype
 from ..function import Function
 
 
-ndarray = np.ndarray
-
-
 def promote(a, b):
     """Cast array operands to the dtype PyTorch would compute `a op b` in."""
-    if type(a) is type(b) is ndarray and a.dtype is b.dtype:
+    if type(a) is type(b) is np.ndarray and a.dtype is b.dtype:
         return a, b  # the commonest case: operators make numbers 0-d arrays of a's dtype
-    a_is_array, b_is_array = type(a) is ndarray, type(b) is ndarray
+    a_is_array, b_is_array = type(a) is np.ndarray, type(b) is np.ndarray
     if a_is_array != b_is_array:
         array, scalar = (a, b) if a_is_array else (b, a)
         if array.dtype.kind == "f" and not isinstance(scalar, complex):
