@@ -26,5 +26,6 @@ from .higher import hessian, hvp
 from .graph import draw_graph
 from .fused import cross_entropy
 from .function import Function
+from .compiler import capture_as_call, compile  # noqa: A004  (as torch.compile)
 
 __version__ = "0.1.0"

@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import dtypes
-from .tensor import Tensor
+from .tensor import Recording, Tensor
 
 
 class _Random:
@@ -23,6 +23,15 @@ def manual_seed(seed):
 def default_generator():
     """The numpy Generator that every random function of the library draws from."""
     return _Random.generator
+
+
+def _draw(method, **arguments):
+    """`generator.method(**arguments)` from the library's generator (reported to a capture in
+    progress, which replays the same draw from the generator of the moment)."""
+    array = getattr(_Random.generator, method)(**arguments)
+    if Recording.active is not None:
+        Recording.active.draw(array, method, arguments)
+    return array
 
 
 def as_array(data, dtype=None):
@@ -62,6 +71,8 @@ def _shape(shape):
 
 
 def _finish(array, requires_grad):
+    if Recording.active is not None:
+        Recording.active.constant(array)
     tensor = Tensor._make(array)
     return tensor.requires_grad_(True) if requires_grad else tensor
 
@@ -87,6 +98,8 @@ def from_numpy(array):
     if not isinstance(array, np.ndarray):
         raise ValueError(f"from_numpy needs a numpy array, got {type(array).__name__}")
     dtypes.as_dtype(array.dtype)
+    if Recording.active is not None:
+        Recording.active.foreign_array(array, "from_numpy()")
     return Tensor._make(array)
 
 
@@ -134,7 +147,7 @@ def eye(n, m=None, dtype=None, requires_grad=False):
 def rand(*shape, dtype=None, requires_grad=False):
     """Uniform samples from [0, 1)."""
     dtype = _float_dtype(dtype)
-    return _finish(_Random.generator.random(_shape(shape), dtype=dtype), requires_grad)
+    return _finish(_draw("random", size=_shape(shape), dtype=dtype), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad=False):
@@ -145,7 +158,7 @@ def randn(*shape, dtype=None, requires_grad=False):
     (2, 3)
     """
     dtype = _float_dtype(dtype)
-    return _finish(_Random.generator.standard_normal(_shape(shape), dtype=dtype), requires_grad)
+    return _finish(_draw("standard_normal", size=_shape(shape), dtype=dtype), requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None):
@@ -155,7 +168,10 @@ def randint(low, high=None, size=(), dtype=None):
     if low >= high:
         raise ValueError(f"randint: low {low} must be below high {high}")
     dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
-    return Tensor._make(_Random.generator.integers(low, high, size=_shape((size,))).astype(dtype))
+    drawn = _draw("integers", low=low, high=high, size=_shape((size,)))
+    if dtype != drawn.dtype:
+        return from_numpy(drawn.astype(dtype))
+    return Tensor._make(drawn)
 
 
 def _like(maker):

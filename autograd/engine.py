@@ -12,7 +12,7 @@ import numpy as np
 
 from . import backends
 from .grad_mode import _GradMode
-from .tensor import Clock, Tensor
+from .tensor import Clock, Recording, Tensor
 
 
 def backward(outputs, output_grads, retain_graph=None, create_graph=False):
@@ -83,6 +83,12 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
     if retain_graph is None:
         retain_graph = create_graph
     xp = backends.TensorBackend if create_graph else backends.NumpyBackend
+    # A capture in progress (autograd.compiler) follows the pass: what each op's backward made of
+    # which arrays, and where the gradients went.
+    recorder = Recording.active
+    if recorder is not None and (create_graph or targets):
+        recorder.unsupported("create_graph=True or grad() inside the function")
+        recorder = None
     accumulator = _Accumulator(create_graph, targets)
     pending = {}  # op -> gradient of its output, summed over its consumers so far
     ready = []  # (-seq, op) for every op in `pending`: the newest comes out first
@@ -112,6 +118,9 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                     "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
                 )
             if node.hooks:
+                if recorder is not None:
+                    recorder.unsupported("a hook on a tensor (register_hook)")
+                    recorder = None
                 grad = _run_hooks(node.hooks, grad, create_graph)
             if node.retained is not None or targets:
                 accumulator.to_non_leaf(node, grad)
@@ -123,14 +132,17 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
                 if node.saves_output:
                     saved.append(type(node).apply(*inputs, **node.options))
             input_grads = node.backward(xp, grad, *saved)
+            if recorder is not None:
+                recorder.backward(node, grad, saved, input_grads)
             for arg, edge, input_grad in zip(inputs, node.edges, input_grads):
                 if edge is None or input_grad is None:
                     continue
                 data = arg.data
-                if input_grad.shape != data.shape:
-                    input_grad = backends.unbroadcast(xp, input_grad, data.shape, node.name)
-                if input_grad.dtype is not data.dtype and input_grad.dtype != data.dtype:
-                    input_grad = xp.astype(input_grad, data.dtype)
+                if input_grad.shape != data.shape or input_grad.dtype != data.dtype:
+                    routed = route(xp, input_grad, data.shape, data.dtype, node.name)
+                    if recorder is not None:
+                        recorder.route(input_grad, routed, data.shape, data.dtype, node.name)
+                    input_grad = routed
                 if edge is arg:
                     accumulator.to_leaf(arg, input_grad)
                 elif not (follow or ready):
@@ -147,6 +159,16 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
     return accumulator.captured()
 
 
+def route(xp, grad, shape, dtype, op_name):
+    """An input's gradient as the op's backward made it, summed back to the input's `shape`
+    (see `backends.unbroadcast`) and cast to its `dtype`."""
+    if grad.shape != shape:
+        grad = backends.unbroadcast(xp, grad, shape, op_name)
+    if grad.dtype is not dtype and grad.dtype != dtype:
+        grad = xp.astype(grad, dtype)
+    return grad
+
+
 def _pass_down(pending, ready, node, grad):
     """Add `grad` to what `node`'s output has received so far."""
     previous = pending.get(node)
@@ -154,7 +176,9 @@ def _pass_down(pending, ready, node, grad):
         pending[node] = grad
         heappush(ready, (-node.seq, node))
     else:
-        pending[node] = previous + grad
+        pending[node] = total = previous + grad
+        if Recording.active is not None:
+            Recording.active.add(previous, grad, total)
 
 
 def _run_hooks(hooks, grad, create_graph):
@@ -193,6 +217,8 @@ class _Accumulator:
         fresh = id(grad) not in self.handed
         self.hand(grad)
         if leaf._hooks:
+            if Recording.active is not None:
+                Recording.active.unsupported("a hook on a tensor (register_hook)")
             grad = _run_hooks(leaf._hooks, grad, self.create_graph)
             fresh = False
         if self.targets is not None:
@@ -201,15 +227,9 @@ class _Accumulator:
         if self.create_graph:
             leaf.grad = grad if leaf.grad is None else leaf.grad + grad
             return
-        current = leaf.grad
-        if current is None:
-            if not (fresh and grad.base is None and grad.flags.writeable):
-                grad = np.array(grad)
-            leaf.grad = Tensor._make(grad)
-        elif current.grad_fn is None and current.data.flags.writeable and not current.requires_grad:
-            current.data += grad
-        else:
-            leaf.grad = Tensor._make(current.data + grad)
+        if Recording.active is not None:
+            Recording.active.leaf_grad(leaf, grad, fresh)
+        accumulate(leaf, grad, fresh)
 
     def to_non_leaf(self, node, grad):
         if self.targets is not None:
@@ -230,3 +250,17 @@ class _Accumulator:
 
     def captured(self):
         return self.results
+
+
+def accumulate(leaf, grad, fresh):
+    """Add the array `grad` into `leaf.grad`. A fresh gradient (one nobody else holds) becomes the
+    leaf's buffer without a copy when it can; later gradients add into that buffer in place."""
+    current = leaf._grad  # (not the `grad` property: a capture records this call as one step)
+    if current is None:
+        if not (fresh and grad.base is None and grad.flags.writeable):
+            grad = np.array(grad)
+        leaf._grad = Tensor._make(grad)
+    elif current.grad_fn is None and current.data.flags.writeable and not current.requires_grad:
+        current.data += grad
+    else:
+        leaf._grad = Tensor._make(current.data + grad)

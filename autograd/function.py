@@ -22,7 +22,7 @@ import numpy as np
 
 from .grad_mode import _GradMode
 from .scope import _Current as _Scope
-from .tensor import Clock, Tensor
+from .tensor import Clock, Recording, Tensor
 
 
 class Function:
@@ -63,6 +63,8 @@ class Function:
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
         result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
+        if Recording.active is not None:
+            Recording.active.op(node, args, tuple(arrays), options, out)
         if needs_grad:
             node.seq = Clock.tick()
             node.inputs, node.edges, node.options = args, edges, options

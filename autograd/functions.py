@@ -9,7 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import dtypes, ops
-from .tensor import Tensor
+from .tensor import Recording, Tensor
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
@@ -548,5 +548,16 @@ def getitem(x, index):
 def setitem(x, index, value):
     """x[index] = value in place, for tensors that need no grad (or under no_grad)."""
     x._check_inplace("item assignment")
-    x.data[normalise_index(index)] = value.data if isinstance(value, Tensor) else value
+    index = normalise_index(index)
+    x.data[index] = value.data if isinstance(value, Tensor) else value
     x._bump_version()
+    if Recording.active is not None:
+        Recording.active.inplace(x, _assign_at(index), value, index)
+
+
+def _assign_at(index):
+    """`x[index] = value` in the shape of an in-place ufunc call (how captured assignments replay)."""
+    def assign(target, value, out, casting):
+        out[index] = value
+
+    return assign

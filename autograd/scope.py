@@ -13,6 +13,7 @@ inside the owner: to it, a frame is an opaque label (nn's modules, or anything a
 >>> y.grad_fn.scope[0]
 'block'
 """
+from .tensor import Recording
 
 
 class _Current:
@@ -23,6 +24,8 @@ def enter(owner):
     """Open a frame for `owner` inside the current one; returns what `leave` needs to restore."""
     previous = _Current.frame
     _Current.frame = (owner, previous)
+    if Recording.active is not None:
+        Recording.active.owner(owner)
     return previous
 
 

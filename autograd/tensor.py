@@ -25,6 +25,23 @@ class Clock:
     last_change = 0
 
 
+class Recording:
+    """The capture in progress (see `autograd.compiler`), or None.
+
+    While a compiled function is first run, ops, in-place changes, random draws, reads of values
+    and the backward pass report to `active`; when nothing is being compiled nobody looks at it
+    beyond this one attribute.
+    """
+
+    active = None
+
+
+def _read(tensor, what):
+    """Note that the value of `tensor` leaves the library (`item()`, `numpy()`, `bool()`...)."""
+    if Recording.active is not None:
+        Recording.active.read(tensor, what)
+
+
 class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
@@ -37,7 +54,7 @@ class Tensor:
     tensor([2., 4.])
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "_hooks", "__weakref__")
+    __slots__ = ("data", "requires_grad", "_grad", "grad_fn", "_version", "_hooks", "__weakref__")
     # Make numpy hand `ndarray <op> Tensor` to the Tensor's reflected operator.
     __array_ufunc__ = None
 
@@ -45,6 +62,8 @@ class Tensor:
         from .creation import as_array
 
         _init(self, as_array(data, dtype), None)
+        if Recording.active is not None:
+            Recording.active.foreign_array(self.data, "Tensor(...)")
         if requires_grad:
             self.requires_grad_(True)
 
@@ -54,7 +73,7 @@ class Tensor:
         tensor = object.__new__(cls)
         tensor.data = data
         tensor.requires_grad = False
-        tensor.grad = None
+        tensor._grad = None
         tensor.grad_fn = None
         tensor._version = version or [0]
         tensor._hooks = None
@@ -76,6 +95,17 @@ class Tensor:
     @property
     def ndim(self):
         return self.data.ndim
+
+    @property
+    def grad(self):
+        """The gradient that backward accumulated into this tensor (a tensor of its shape), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
+        if Recording.active is not None:
+            Recording.active.grad_set(self, value)
 
     @property
     def is_leaf(self):
@@ -100,6 +130,7 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __repr__(self):
+        _read(self, "printing")
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
         extras = []
         if self.data.dtype not in (dtypes.DEFAULT_FLOAT, dtypes.int64, dtypes.bool_):
@@ -114,18 +145,22 @@ class Tensor:
     def numpy(self):
         """The data as a numpy array (shares memory; the tensor must not require grad in PyTorch,
         here it is simply the array)."""
+        _read(self, "numpy()")
         return self.data
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, got shape {self.data.shape}")
+        _read(self, "item()")
         return self.data.item()
 
     def tolist(self):
+        _read(self, "tolist()")
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
+        _read(self, "conversion to a numpy array")
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __float__(self):
@@ -137,11 +172,13 @@ class Tensor:
     def __index__(self):
         if self.data.dtype.kind not in "iu" or self.data.size != 1:
             raise TypeError(f"only one-element integer tensors can be used as an index, got {self.data.dtype} {self.data.shape}")
+        _read(self, "use as an index")
         return int(self.data.item())
 
     def __bool__(self):
         if self.data.size != 1:
             raise RuntimeError(f"the truth value of a tensor with shape {self.data.shape} is ambiguous")
+        _read(self, "bool()")
         return bool(self.data.item())
 
     __hash__ = object.__hash__
@@ -153,7 +190,12 @@ class Tensor:
 
     def clone(self):
         """A copy of the data that stays in the graph (its gradient flows back to this tensor)."""
-        return self + 0 if self.requires_grad else Tensor._make(self.data.copy())
+        if self.requires_grad:
+            return self + 0
+        copy = Tensor._make(self.data.copy())
+        if Recording.active is not None:
+            Recording.active.foreign_array(copy.data, "clone()")
+        return copy
 
     def requires_grad_(self, requires_grad=True):
         """Set whether this leaf records operations; returns self."""
@@ -226,6 +268,8 @@ class Tensor:
             raise ValueError(f"in-place {op_name}: cannot apply a {shape} operand to a tensor of shape "
                              f"{self.shape} and dtype {self.dtype}: {error}") from None
         self._bump_version()
+        if Recording.active is not None:
+            Recording.active.inplace(self, ufunc, other)
         return self
 
     def __iadd__(self, other):
@@ -251,6 +295,8 @@ class Tensor:
         self._check_inplace("fill_")
         self.data[...] = value
         self._bump_version()
+        if Recording.active is not None:
+            Recording.active.inplace(self, _fill, value)
         return self
 
     def copy_(self, source):
@@ -259,10 +305,15 @@ class Tensor:
                              source, "copy_")
 
 
+def _fill(target, value, out, casting):
+    """`fill_` in the shape of an in-place ufunc call (how captured in-place changes replay)."""
+    out[...] = value
+
+
 def _init(tensor, data, version):
     tensor.data = data
     tensor.requires_grad = False
-    tensor.grad = None
+    tensor._grad = None
     tensor.grad_fn = None
     # Shared by a tensor and the views of its data: the tick of the last in-place change (see Clock).
     tensor._version = [0] if version is None else version

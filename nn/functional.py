@@ -81,7 +81,7 @@ def maxout(x, pieces):
 
 # --- regularisation -----------------------------------------------------------------------------
 def _normal(shape, dtype, std):
-    return ag.from_numpy(ag.default_generator().standard_normal(shape, dtype=dtype) * dtype.type(std))
+    return ag.randn(*shape, dtype=dtype) * std
 
 
 def dropout(x, p=0.5, training=True):
@@ -98,8 +98,8 @@ def dropout(x, p=0.5, training=True):
         return x
     if p == 1:
         return x * 0
-    keep = ag.default_generator().random(x.shape, dtype=x.dtype) >= p
-    return x * ag.from_numpy(keep.astype(x.dtype) / x.dtype.type(1 - p))
+    keep = ag.rand(*x.shape, dtype=x.dtype) >= p
+    return ag.where(keep, x * (1 / (1 - p)), 0.0)
 
 
 def gaussian_noise(x, std, training=True):

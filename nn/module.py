@@ -212,6 +212,13 @@ class Module:
         """Set evaluation mode (dropout off, running statistics); the same as `train(False)`."""
         return self.train(False)
 
+    def _guard_state(self):
+        """What a compiled function that called this module depends on (see ag.compile): the
+        mode, and which parameters, buffers and submodules it holds."""
+        return (self.training, tuple(map(id, self._parameters.values())), tuple(map(id, self._buffers.values())),
+                tuple(map(id, self._modules.values())))
+
+    @ag.capture_as_call
     def zero_grad(self, set_to_none=True):
         """Clear every parameter's gradient (to None, as PyTorch's default, or to zeros)."""
         for parameter in self.parameters():

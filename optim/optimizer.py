@@ -90,6 +90,12 @@ class Optimizer:
         if group.get("weight_decay", 0) < 0:
             raise ValueError(f"{type(self).__name__}: invalid weight_decay {group['weight_decay']} (must be >= 0)")
 
+    def _guard_state(self):
+        """What a compiled step that called this optimiser depends on (see ag.compile): which
+        parameters each group holds. Hyperparameters are read afresh at every step."""
+        return tuple(tuple(map(id, group["params"])) for group in self.param_groups)
+
+    @ag.capture_as_call
     def zero_grad(self, set_to_none=True):
         """Clear the gradients of every parameter (to None, as PyTorch's default, or to zeros)."""
         for group in self.param_groups:
@@ -99,6 +105,7 @@ class Optimizer:
                 else:
                     p.grad.data[...] = 0
 
+    @ag.capture_as_call
     def step(self, closure=None):
         """Update every parameter that has a gradient. `closure`, if given, re-evaluates the loss
         (with gradients) first and its value is returned."""

@@ -12,6 +12,7 @@ def _with_grads(parameters):
     return [p for p in parameters if p.grad is not None]
 
 
+@ag.capture_as_call
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     """Scale all gradients together so that their joint norm (all gradients seen as one vector)
     is at most `max_norm`; the direction is kept. Returns the norm before clipping, as a 0-d
@@ -41,6 +42,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
     return ag.tensor(total, dtype=grads[0].dtype)
 
 
+@ag.capture_as_call
 def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient element to [-clip_value, clip_value] (this can change the direction).
 

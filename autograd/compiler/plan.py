@@ -1,0 +1,62 @@
+"""Plan: the captured steps, trimmed to what a replay must do, with each slot's last use.
+
+- Steps whose results nobody uses are dropped (an op's forward stays while its backward does:
+  the backward may read what the forward kept on the op record). Steps with effects beyond
+  their slots stay: accumulation into `.grad`, in-place changes, calls, and random draws (which
+  advance the generator, so that replays draw the same stream as eager runs).
+- A constant that something changes in place is copied afresh at every replay.
+- `last_use[i]` is the index of the last step that reads slot i, so a replay can let go of
+  each array as soon as it is no longer needed.
+"""
+from dataclasses import dataclass
+
+from .capture import Slot
+
+EFFECTS = ("leaf", "grad", "inplace", "call", "draw")
+
+
+@dataclass
+class Plan:
+    steps: list
+    inputs: tuple       # slot numbers of the function's tensor arguments, in order
+    outputs: list       # references (Slot, Persistent, Constant) of the returned tensors
+    last_use: dict      # slot number -> index in `steps` of its last reader
+
+    @property
+    def op_count(self):
+        return sum(step.kind == "op" for step in self.steps)
+
+
+def make_plan(steps, inputs, outputs):
+    """The `Plan` of captured `steps` for a function taking slots `inputs` and returning `outputs`."""
+    steps = _drop_unused(steps, outputs)
+    changed = {step.inputs[0].number for step in steps if step.kind == "inplace" and isinstance(step.inputs[0], Slot)}
+    for step in steps:
+        if step.kind == "constant":
+            step.options["copy"] = step.outputs[0] in changed
+    last_use = {}
+    for index, step in enumerate(steps):
+        for ref in step.inputs:
+            if isinstance(ref, Slot):
+                last_use[ref.number] = index
+    for ref in outputs:
+        if isinstance(ref, Slot):
+            last_use[ref.number] = len(steps)
+    return Plan(steps, tuple(inputs), list(outputs), last_use)
+
+
+def _drop_unused(steps, outputs):
+    needed = {ref.number for ref in outputs if isinstance(ref, Slot)}
+    kept_nodes = set()
+    kept = []
+    for step in reversed(steps):
+        used = step.kind in EFFECTS or any(slot in needed for slot in step.outputs if slot is not None)
+        if step.kind == "op" and id(step.node) in kept_nodes:
+            used = True
+        if not used:
+            continue
+        if step.kind == "backward":
+            kept_nodes.add(id(step.node))
+        needed.update(ref.number for ref in step.inputs if isinstance(ref, Slot))
+        kept.append(step)
+    return kept[::-1]

@@ -1,0 +1,204 @@
+"""ag.compile on autograd alone: replays equal eager runs, retrace on new signatures, fall back
+(with one warning) on what cannot be captured, and hold no more memory as they repeat."""
+import gc
+import pathlib
+import re
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.compiler import CompileCheckError, CompileWarning
+
+
+def _chain(x, w):
+    """A small step: forward with broadcasting, a shared input, backward into two leaves."""
+    h = (x * w + 0.5).tanh()
+    h = h.sigmoid() * h + (x.exp() * 0.1).sum(0)
+    loss = (h ** 2).mean()
+    loss.backward()
+    return loss
+
+
+def _leaves(seed, dtype=np.float64):
+    ag.manual_seed(seed)
+    return ag.randn(4, 3, dtype=dtype, requires_grad=True), ag.randn(3, dtype=dtype, requires_grad=True)
+
+
+def test_replay_matches_eager_values_and_gradients():
+    step = ag.compile(_chain)
+    for seed in range(5):
+        x, w = _leaves(seed)
+        loss = step(x, w)
+        ex, ew = _leaves(seed)
+        expected = _chain(ex, ew)
+        np.testing.assert_allclose(loss.data, expected.data, rtol=1e-13)
+        np.testing.assert_allclose(x.grad.data, ex.grad.data, rtol=1e-13)
+        np.testing.assert_allclose(w.grad.data, ew.grad.data, rtol=1e-13)
+    assert len(step.plans) == 1
+
+
+def test_gradients_accumulate_across_replays_as_eagerly():
+    x, w = _leaves(0)
+    step = ag.compile(_chain)
+    for _ in range(3):
+        step(x, w)
+    ex, ew = _leaves(0)
+    for _ in range(3):
+        _chain(ex, ew)
+    np.testing.assert_allclose(w.grad.data, ew.grad.data, rtol=1e-13)
+
+
+@pytest.mark.parametrize("change", ["shape", "dtype", "requires_grad", "grad_mode"])
+def test_a_new_signature_captures_again(change):
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return (x * 2).sum()
+
+    step = ag.compile(f)
+    x = ag.ones(3)
+    other = {"shape": ag.ones(4), "dtype": ag.ones(3, dtype=ag.float64),
+             "requires_grad": ag.ones(3, requires_grad=True), "grad_mode": x}[change]
+    step(x)
+    step(x)
+    assert len(calls) == 1  # the second call replayed
+    if change == "grad_mode":
+        with ag.no_grad():
+            result = step(other)
+    else:
+        result = step(other)
+    assert len(calls) == 2
+    assert result.item() == pytest.approx(2 * other.numel())
+    assert len(step.plans) == 2
+
+
+def test_random_draws_follow_the_generator_stream():
+    def noisy(x):
+        return x + ag.randn(*x.shape) * 0.1 + ag.rand(*x.shape)
+
+    step = ag.compile(noisy)
+    x = ag.zeros(5)
+    ag.manual_seed(3)
+    compiled = [step(x).data.copy() for _ in range(4)]
+    ag.manual_seed(3)
+    eager = [noisy(x).data.copy() for _ in range(4)]
+    np.testing.assert_array_equal(np.array(compiled), np.array(eager))
+    assert len({row.tobytes() for row in compiled}) == 4  # fresh numbers every call
+
+
+def test_a_constant_changed_in_place_starts_afresh_each_replay():
+    def f(x):
+        total = ag.zeros(3)
+        total += x
+        total += x
+        return total
+
+    step = ag.compile(f)
+    for value in (1.0, 2.0, 3.0):
+        np.testing.assert_array_equal(step(ag.full((3,), value)).data, [2 * value] * 3)
+
+
+def test_in_place_change_of_a_persistent_tensor_is_replayed():
+    counter = ag.zeros(2)
+
+    @ag.compile
+    def count(x):
+        counter.add_(x) if hasattr(counter, "add_") else counter.__iadd__(x)
+        return counter * 1
+
+    for _ in range(4):
+        out = count(ag.ones(2))
+    np.testing.assert_array_equal(counter.data, [4.0, 4.0])
+    np.testing.assert_array_equal(out.data, [4.0, 4.0])
+
+
+@pytest.mark.parametrize("body, reason", [
+    (lambda x: x * x.sum().item(), r"item\(\)"),
+    (lambda x: x * float(x.numpy().sum()), r"numpy\(\)"),
+    (lambda x: x * 2 if bool(x.sum() > 0) else x, r"bool\(\)"),
+    (lambda x: x * ag.from_numpy(np.ones(3) * 2), r"from_numpy"),
+])
+def test_what_cannot_be_captured_runs_eagerly_with_one_warning(body, reason):
+    step = ag.compile(body)
+    x = ag.tensor([1.0, 2.0, 3.0], dtype=ag.float64)
+    with pytest.warns(CompileWarning, match=reason):
+        first = step(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        second = step(x * 2)
+    np.testing.assert_allclose(first.data, body(x).data)
+    np.testing.assert_allclose(second.data, body(x * 2).data)
+    assert step.plans == []
+
+
+def test_a_hook_runs_eagerly_with_a_warning():
+    def f(w):
+        w.register_hook(lambda g: g * 2)
+        (w * 3).sum().backward()
+
+    w = ag.ones(2, requires_grad=True)
+    with pytest.warns(CompileWarning, match="hook"):
+        ag.compile(f)(w)
+    np.testing.assert_array_equal(w.grad.data, [6.0, 6.0])
+
+
+def test_check_passes_a_faithful_replay_and_catches_an_unseen_change():
+    x, w = _leaves(0)
+    faithful = ag.compile(_chain, check=True)
+    for _ in range(3):
+        faithful(x, w)
+    ex, ew = _leaves(0)
+    for _ in range(3):
+        _chain(ex, ew)
+    np.testing.assert_allclose(w.grad.data, ew.grad.data, rtol=1e-13)
+
+    def sneaky(v):
+        v.data += 1  # a raw array write: invisible to the capture
+        return v * 2
+
+    checked = ag.compile(sneaky, check=True)
+    v = ag.zeros(2)
+    checked(v)  # the capture (an eager run)
+    with pytest.raises(CompileCheckError, match="differ"):
+        checked(v)
+
+
+def test_too_many_signatures_fall_back_to_eager():
+    step = ag.compile(lambda x: x * 2)
+    with pytest.warns(CompileWarning, match="captures"):
+        for n in range(1, ag.compiler.compiled.MAX_REPLAYS + 3):
+            np.testing.assert_array_equal(step(ag.ones(n)).data, np.full(n, 2.0))
+
+
+def test_replays_hold_no_more_memory_over_ten_thousand_calls():
+    x, w = _leaves(0, np.float32)
+    step = ag.compile(_chain)
+    for _ in range(3_000):  # numpy keeps a bounded cache of small shape buffers: let it fill
+        step(x, w)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for _ in range(10_000):
+            step(x, w)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert grown < 16_384, f"10,000 replays grew traced memory by {grown} bytes"
+    assert len(step.plans) == 1
+
+
+def test_only_ops_and_known_sources_make_tensors_from_computed_arrays():
+    """The compiler treats a tensor it has not seen made as one that lives across calls. That is
+    sound only while every tensor made from a computed array inside autograd comes from an op
+    (Function.apply) or reports itself: this lists the places that call Tensor._make directly."""
+    root = pathlib.Path(ag.__file__).parent
+    allowed = {"function.py", "tensor.py", "creation.py", "engine.py", "higher.py", "gradcheck.py", "backends.py"}
+    found = {path.name for path in root.rglob("*.py")
+             if "compiler" not in path.parts and re.search(r"Tensor\._make\(", path.read_text())}
+    assert found <= allowed, f"Tensor._make called in {sorted(found - allowed)}"
