@@ -189,7 +189,8 @@ def test_replays_hold_no_more_memory_over_ten_thousand_calls():
         grown = tracemalloc.get_traced_memory()[0] - start
     finally:
         tracemalloc.stop()
-    assert grown < 16_384, f"10,000 replays grew traced memory by {grown} bytes"
+    # Keeping even one of the smallest objects (56 bytes) per call would grow by 560 KB.
+    assert grown < 80_000, f"10,000 replays grew traced memory by {grown} bytes"
     assert len(step.plans) == 1
 
 
