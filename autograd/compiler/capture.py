@@ -124,7 +124,7 @@ class Recorder:
     def value_ref(self, value):
         if isinstance(value, Tensor):
             return self.tensor_ref(value)
-        if isinstance(value, np.ndarray):
+        if isinstance(value, (np.ndarray, np.generic)):  # numpy gives scalars for some 0-d results
             number = self.slot_of.get(id(value))
             if number is not None:
                 return Slot(number)

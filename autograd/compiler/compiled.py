@@ -95,7 +95,7 @@ class CompiledFunction:
         if recorder.failure is not None:
             self._give_up(recorder.failure)
             return result
-        plan = make_plan(recorder.steps, inputs, outputs)
+        plan = make_plan(recorder.steps, inputs, outputs, recorder.values)
         replay = Replay(plan, template, recorder.owners.values(), self.__qualname__)
         self.replays.setdefault(signature, []).append(replay)
         return result

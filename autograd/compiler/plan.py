@@ -4,13 +4,20 @@
   the backward may read what the forward kept on the op record). Steps with effects beyond
   their slots stay: accumulation into `.grad`, in-place changes, calls, and random draws (which
   advance the generator, so that replays draw the same stream as eager runs).
+- Runs of elementwise steps become fused kernels (see `fusion.py`).
 - A constant that something changes in place is copied afresh at every replay.
 - `last_use[i]` is the index of the last step that reads slot i, so a replay can let go of
   each array as soon as it is no longer needed.
 """
 from dataclasses import dataclass
 
+from .. import kernels
 from .capture import Slot
+from .fusion import fuse
+
+# Fuse runs of elementwise steps into generated numba kernels (not under AUTOGRAD_KERNELS=numpy,
+# where a plan runs its steps one by one).
+FUSION = kernels.BACKEND == "numba"
 
 EFFECTS = ("leaf", "grad", "inplace", "call", "draw")
 
@@ -27,9 +34,17 @@ class Plan:
         return sum(step.kind == "op" for step in self.steps)
 
 
-def make_plan(steps, inputs, outputs):
-    """The `Plan` of captured `steps` for a function taking slots `inputs` and returning `outputs`."""
+def make_plan(steps, inputs, outputs, values):
+    """The `Plan` of captured `steps` for a function taking slots `inputs` and returning `outputs`;
+    `values[n]` is slot n's array at capture."""
     steps = _drop_unused(steps, outputs)
+    for step in steps:
+        # A backward replays on the op record: it gets back the options it was recorded with and,
+        # for its input tensors, their shapes and dtypes (the values come as arguments).
+        if step.kind == "op" and step.node.seq is not None:
+            step.node.options, step.node.inputs = step.options, step.described
+    if FUSION:
+        steps = fuse(steps, values, {ref.number for ref in outputs if isinstance(ref, Slot)})
     changed = {step.inputs[0].number for step in steps if step.kind == "inplace" and isinstance(step.inputs[0], Slot)}
     for step in steps:
         if step.kind == "constant":

@@ -1,9 +1,6 @@
 """Replay: a plan made runnable, with the guards under which it gives the eager results.
 
-`Replay(plan, ...)` generates the plan's function (see `codegen.py`) and readies the op records
-its backward steps call: each gets back the options it was recorded with and, in place of its
-input tensors, their shapes and dtypes (a backward reads those; the values come as arguments).
-Calling the replay with the new input tensors runs the function and rebuilds the result of the
+`Replay(plan, ...)` generates the plan's function (see `codegen.py`). Calling the replay with the new input tensors runs the function and rebuilds the result of the
 original function around the fresh arrays.
 """
 from ..tensor import Tensor
@@ -25,9 +22,6 @@ class Replay:
         self.source, namespace = codegen.generate(plan)
         exec(compile(self.source, f"<ag.compile: {name}>", "exec"), namespace)
         self.function = namespace["replay"]
-        for step in plan.steps:
-            if step.kind == "op" and step.node.seq is not None:
-                step.node.options, step.node.inputs = step.options, step.described
         self.persistent = _persistent_tensors(plan)
         self.persistent_state = self._persistent_state()
         self.owners = [(owner, owner._guard_state()) for owner in owners]

@@ -2,6 +2,9 @@
 
 Broadcasting is handled by the engine: a backward may return a gradient in the output's
 (broadcast) shape, and `backends.unbroadcast` sums it back to the input's shape.
+
+`scalar(xp, *inputs)` is the forward on one element, for the compiler's fused kernels (see
+`compiler/fusion.py`): written with operators and `xp`'s math, it is traced, not run on arrays.
 """
 import numpy as np
 
@@ -36,6 +39,9 @@ class Add(Function):
         a, b = promote(a, b)
         return a + b
 
+    def scalar(self, xp, a, b):
+        return a + b
+
     def backward(self, xp, grad, a, b):
         return grad, grad
 
@@ -45,6 +51,9 @@ class Sub(Function):
         a, b = promote(a, b)
         return a - b
 
+    def scalar(self, xp, a, b):
+        return a - b
+
     def backward(self, xp, grad, a, b):
         return grad, -grad
 
@@ -52,6 +61,9 @@ class Sub(Function):
 class Mul(Function):
     def forward(self, a, b):
         a, b = promote(a, b)
+        return a * b
+
+    def scalar(self, xp, a, b):
         return a * b
 
     def backward(self, xp, grad, a, b):
@@ -66,6 +78,9 @@ class Div(Function):
                            np.asarray(b, DEFAULT_FLOAT) if type(b) is np.ndarray else b)
         return a / b
 
+    def scalar(self, xp, a, b):
+        return a / b
+
     def backward(self, xp, grad, a, b):
         grad_a = grad / b
         return grad_a, (-grad_a * a / b if self.needs(1) else None)
@@ -76,6 +91,9 @@ class Pow(Function):
 
     def forward(self, a, b):
         a, b = promote(a, b)
+        return a ** b
+
+    def scalar(self, xp, a, b):
         return a ** b
 
     def backward(self, xp, grad, a, b, out):
@@ -91,6 +109,9 @@ class Maximum(Function):
         a, b = promote(a, b)
         return np.maximum(a, b)
 
+    def scalar(self, xp, a, b):
+        return xp.maximum(a, b)
+
     def backward(self, xp, grad, a, b):
         share = xp.where(a == b, grad * 0.5, grad)
         return xp.where(a >= b, share, 0.0), xp.where(b >= a, share, 0.0)
@@ -103,6 +124,9 @@ class Minimum(Function):
         a, b = promote(a, b)
         return np.minimum(a, b)
 
+    def scalar(self, xp, a, b):
+        return xp.minimum(a, b)
+
     def backward(self, xp, grad, a, b):
         share = xp.where(a == b, grad * 0.5, grad)
         return xp.where(a <= b, share, 0.0), xp.where(b <= a, share, 0.0)
@@ -110,6 +134,9 @@ class Minimum(Function):
 
 class Neg(Function):
     def forward(self, x):
+        return -x
+
+    def scalar(self, xp, x):
         return -x
 
     def backward(self, xp, grad, x):
@@ -122,6 +149,9 @@ class Exp(Function):
     def forward(self, x):
         return np.exp(as_float(x))
 
+    def scalar(self, xp, x):
+        return xp.exp(x)
+
     def backward(self, xp, grad, x, out):
         return (grad * out,)
 
@@ -129,6 +159,9 @@ class Exp(Function):
 class Log(Function):
     def forward(self, x):
         return np.log(as_float(x))
+
+    def scalar(self, xp, x):
+        return xp.log(x)
 
     def backward(self, xp, grad, x):
         return (grad / x,)
@@ -140,6 +173,9 @@ class Sqrt(Function):
     def forward(self, x):
         return np.sqrt(as_float(x))
 
+    def scalar(self, xp, x):
+        return xp.sqrt(x)
+
     def backward(self, xp, grad, x, out):
         return (grad / (2 * out),)
 
@@ -147,6 +183,9 @@ class Sqrt(Function):
 class Abs(Function):
     def forward(self, x):
         return np.abs(x)
+
+    def scalar(self, xp, x):
+        return xp.abs(x)
 
     def backward(self, xp, grad, x):
         return (grad * xp.sign(x),)
@@ -156,6 +195,9 @@ class Sin(Function):
     def forward(self, x):
         return np.sin(as_float(x))
 
+    def scalar(self, xp, x):
+        return xp.sin(x)
+
     def backward(self, xp, grad, x):
         return (grad * xp.cos(x),)
 
@@ -163,6 +205,9 @@ class Sin(Function):
 class Cos(Function):
     def forward(self, x):
         return np.cos(as_float(x))
+
+    def scalar(self, xp, x):
+        return xp.cos(x)
 
     def backward(self, xp, grad, x):
         return (-grad * xp.sin(x),)
@@ -174,6 +219,9 @@ class Tanh(Function):
     def forward(self, x):
         return np.tanh(as_float(x))
 
+    def scalar(self, xp, x):
+        return xp.tanh(x)
+
     def backward(self, xp, grad, x, out):
         return (xp.tanh_backward(grad, out),)
 
@@ -183,6 +231,9 @@ class Sigmoid(Function):
 
     def forward(self, x):
         return kernels.sigmoid(as_float(x))
+
+    def scalar(self, xp, x):
+        return xp.sigmoid(x)
 
     def backward(self, xp, grad, x, out):
         return (xp.sigmoid_backward(grad, out),)
@@ -194,6 +245,9 @@ class Relu(Function):
     def forward(self, x):
         return np.maximum(x, 0)
 
+    def scalar(self, xp, x):
+        return xp.maximum(x, 0)
+
     def backward(self, xp, grad, x, out):
         return (xp.relu_backward(grad, out),)
 
@@ -201,6 +255,9 @@ class Relu(Function):
 class LeakyRelu(Function):
     def forward(self, x, negative_slope):
         return np.where(x > 0, x, x * negative_slope)
+
+    def scalar(self, xp, x):
+        return xp.where(x > 0, x, x * self.options["negative_slope"])
 
     def backward(self, xp, grad, x):
         return (xp.where(x > 0, grad, grad * self.options["negative_slope"]),)
@@ -212,6 +269,9 @@ class Elu(Function):
     def forward(self, x, alpha):
         return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
+    def scalar(self, xp, x):
+        return xp.where(x > 0, x, self.options["alpha"] * xp.expm1(xp.minimum(x, 0)))
+
     def backward(self, xp, grad, x, out):
         return (xp.where(x > 0, grad, grad * (out + self.options["alpha"])),)
 
@@ -222,6 +282,10 @@ class Softplus(Function):
     def forward(self, x, beta, threshold):
         scaled = x * beta
         return np.where(scaled > threshold, x, np.logaddexp(0, scaled) / beta)
+
+    def scalar(self, xp, x):
+        beta, threshold = self.options["beta"], self.options["threshold"]
+        return xp.where(x * beta > threshold, x, xp.log1p(xp.exp(x * beta)) / beta)
 
     def backward(self, xp, grad, x):
         beta, threshold = self.options["beta"], self.options["threshold"]
@@ -251,6 +315,9 @@ class Where(Function):
     def forward(self, condition, a, b):
         a, b = promote(a, b)
         return np.where(condition, a, b)
+
+    def scalar(self, xp, condition, a, b):
+        return xp.where(condition, a, b)
 
     def backward(self, xp, grad, condition, a, b):
         return None, xp.where(condition, grad, 0.0), xp.where(condition, 0.0, grad)

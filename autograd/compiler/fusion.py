@@ -1,0 +1,224 @@
+"""Fusion: runs of elementwise steps become one loop over their elements (a generated kernel).
+
+An elementwise op says what it computes on one element in `scalar(xp, *inputs)`, written with
+operators and the functions of `SymbolicBackend`. Its backward needs nothing new: the op's own
+`backward` runs on `Sym`bols instead of arrays (`SymbolicBackend` stands in for the numpy
+backend), which writes down the gradient's expression. So one rule, written once in `ops/`,
+serves the eager engine, `create_graph` and the fused kernels.
+
+A fusion group is a run of consecutive fusible steps over arrays of one shape and one floating
+dtype (0-d operands are read as scalars). Inside a group values stay in registers; a value is
+written to memory only when a step outside the group (or the function's result) reads it. A
+group reading a value that another group computed recomputes it from that group's inputs rather
+than loading it (the saved activations of a chain of elementwise ops are never stored).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .capture import Slot, Step
+
+MIN_GROUP = 2      # a lone op gains nothing from a kernel of its own
+
+
+class Sym:
+    """One value of the fused loop's body: an operation on other `Sym`s (or a leaf: an input,
+    a constant). Operators build the expression; nothing is computed."""
+
+    __slots__ = ("op", "args", "__weakref__")
+    __array_ufunc__ = None   # `ndarray * Sym` goes to Sym's reflected operator
+
+    def __init__(self, op, *args):
+        self.op, self.args = op, args
+
+    def _binary(op, reflected=False):
+        def method(self, other):
+            other = other if isinstance(other, Sym) else _constant(other)
+            return Sym(op, other, self) if reflected else Sym(op, self, other)
+        return method
+
+    __add__, __radd__ = _binary("+"), _binary("+", True)
+    __sub__, __rsub__ = _binary("-"), _binary("-", True)
+    __mul__, __rmul__ = _binary("*"), _binary("*", True)
+    __truediv__, __rtruediv__ = _binary("/"), _binary("/", True)
+    __pow__, __rpow__ = _binary("**"), _binary("**", True)
+    __gt__, __ge__, __lt__, __le__ = _binary(">"), _binary(">="), _binary("<"), _binary("<=")
+    __eq__, __ne__ = _binary("=="), _binary("!=")
+    __and__, __or__ = _binary("and"), _binary("or")
+    __hash__ = object.__hash__
+    del _binary
+
+    def __neg__(self):
+        return Sym("neg", self)
+
+    def __bool__(self):
+        raise TypeError("a fused expression has no truth value")
+
+
+def _constant(value):
+    if isinstance(value, np.ndarray):
+        if value.ndim:
+            raise TypeError("an array constant cannot enter a fused loop")
+        value = value.item()
+    if not isinstance(value, (bool, int, float, np.number)):
+        raise TypeError(f"cannot fuse a constant of type {type(value).__name__}")
+    return Sym("const", value)
+
+
+def _call(name):
+    return staticmethod(lambda *args: Sym(name, *[a if isinstance(a, Sym) else _constant(a) for a in args]))
+
+
+class SymbolicBackend:
+    """The backend functions (see `backends.NumpyBackend`) on `Sym`s, and the math an op's
+    `scalar` may use. A backward that needs anything else (a reshape, a sum) is not fusible."""
+
+    where = _call("where")
+    exp, expm1, log, log1p, sqrt = _call("exp"), _call("expm1"), _call("log"), _call("log1p"), _call("sqrt")
+    sin, cos, tanh, abs, sign = _call("sin"), _call("cos"), _call("tanh"), _call("abs"), _call("sign")
+    maximum, minimum = _call("maximum"), _call("minimum")
+    sigmoid = _call("sigmoid")
+
+    @staticmethod
+    def relu_backward(grad, out):
+        return SymbolicBackend.where(out > 0, grad, 0.0)
+
+    @staticmethod
+    def sigmoid_backward(grad, out):
+        return grad * out * (1 - out)
+
+    @staticmethod
+    def tanh_backward(grad, out):
+        return grad * (1 - out * out)
+
+
+@dataclass
+class Group:
+    """A fused run of steps: what the kernel reads, what it writes, and the expressions of what
+    it writes (over `Sym("in", k)` leaves for its k-th input)."""
+    shape: tuple
+    dtype: np.dtype
+    steps: list = field(default_factory=list)
+    inputs: list = field(default_factory=list)    # references (Slot, Persistent, Argument)
+    input_is_scalar: list = field(default_factory=list)  # per input: 0-d, read as in[0]
+    made: dict = field(default_factory=dict)      # slot -> Sym, for every slot the run makes
+    outputs: list = field(default_factory=list)   # the slots written to memory
+    results: list = field(default_factory=list)   # a Sym per output
+
+
+def fuse(steps, values, kept):
+    """`steps` with each fusible run replaced by one "fused" step (see `Group`).
+
+    `values[n]` is slot n's array at capture (its shape and dtype); `kept` holds the slots the
+    function returns, which must be written to memory whoever makes them.
+    """
+    runs, run = [], []
+    for step in steps:
+        space = _space(step, values)
+        if space is not None and run and space == _space(run[0], values):
+            run.append(step)
+            continue
+        if len(run) >= MIN_GROUP:
+            runs.append(run)
+        run = [step] if space is not None else []
+    if len(run) >= MIN_GROUP:
+        runs.append(run)
+    position = {id(step): index for index, step in enumerate(steps)}
+    effects = [position[id(step)] for step in steps if step.kind in ("inplace", "call", "leaf", "grad")]
+    made_by = {n: step for run in runs for step in run for n in step.outputs if n is not None}
+    groups = [group for group in (_build(run, values, made_by, position, effects) for run in runs) if group]
+    fused = {id(step) for group in groups for step in group.steps}
+    # What must be written to memory: what the function returns, what an unfused step reads, and
+    # what a group loads rather than recomputes.
+    needed = set(kept)
+    needed.update(ref.number for step in steps if id(step) not in fused for ref in step.inputs
+                  if isinstance(ref, Slot))
+    needed.update(ref.number for group in groups for ref in group.inputs if isinstance(ref, Slot))
+    replaced = {}
+    for group in groups:
+        for number, sym in sorted(group.made.items()):
+            if number in needed:
+                group.outputs.append(number)
+                group.results.append(sym)
+        replaced[id(group.steps[0])] = Step("fused", group, tuple(group.inputs), tuple(group.outputs))
+    return [replaced.get(id(step), step) for step in steps if id(step) not in fused or id(step) in replaced]
+
+
+def _space(step, values):
+    """(shape, dtype) of the elements a fusible step works on, or None if it is not fusible."""
+    if not (step.kind == "add" or step.kind in ("op", "backward") and hasattr(step.node, "scalar")):
+        return None
+    outputs = [values[n] for n in step.outputs if n is not None]
+    if not outputs or outputs[0].dtype.kind != "f":
+        return None
+    out = outputs[0]
+    arrays = outputs + [_array(ref, values) for ref in step.inputs]
+    for array in arrays:
+        if array is None:
+            continue
+        if array.shape not in (out.shape, ()) or array.dtype not in (out.dtype, np.bool_):
+            return None
+    return out.shape, out.dtype
+
+
+def _array(ref, values):
+    if isinstance(ref, Slot):
+        return values[ref.number]
+    if hasattr(ref, "tensor"):
+        return ref.tensor.data
+    return ref.value if isinstance(ref.value, np.ndarray) else None
+
+
+def _build(run, values, made_by, position, effects):
+    first = values[next(n for n in run[0].outputs if n is not None)]
+    group = Group(first.shape, first.dtype, list(run))
+    start = position[id(run[0])]
+    members = {id(step) for step in run}
+    leaves = {}        # what a reference names -> Sym("in", k)
+    computed = {}      # slot -> Sym
+
+    def leaf(ref):
+        key = (type(ref).__name__, getattr(ref, "number", None), id(getattr(ref, "tensor", None)))
+        if key not in leaves:
+            leaves[key] = Sym("in", len(group.inputs))
+            group.inputs.append(ref)
+            group.input_is_scalar.append(_array(ref, values).ndim == 0)
+        return leaves[key]
+
+    def value(ref):
+        if isinstance(ref, Slot):
+            maker = made_by.get(ref.number)
+            # Recompute a value another group made, unless something with effects ran since.
+            if maker is not None and (id(maker) in members or not any(position[id(maker)] < e < start for e in effects)):
+                return symbol_of(ref.number)
+            return leaf(ref)
+        if hasattr(ref, "tensor"):
+            return leaf(ref)
+        return _constant(ref.value)
+
+    def symbol_of(number):
+        if number not in computed:
+            step = made_by[number]
+            computed.update((n, sym) for n, sym in zip(step.outputs, _trace(step, value)) if n is not None)
+        return computed[number]
+
+    try:
+        for step in run:
+            for number in step.outputs:
+                if number is not None and symbol_of(number) is None:
+                    return None
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
+        return None
+    group.made = {n: computed[n] for step in run for n in step.outputs if n is not None}
+    return group
+
+
+def _trace(step, value):
+    """The Syms of a step's outputs, computed from the Syms of its inputs."""
+    inputs = [value(ref) for ref in step.inputs]
+    if step.kind == "add":
+        return (inputs[0] + inputs[1],)
+    if step.kind == "op":
+        return (step.node.scalar(SymbolicBackend, *inputs),)
+    grads = step.node.backward(SymbolicBackend, *inputs)
+    return tuple(g if g is None or isinstance(g, Sym) else _constant(g) for g in grads)
