@@ -70,7 +70,7 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if self.eager_reason is not None or Recording.active is not None:
             return self.fn(*args, **kwargs)  # given up on, or inside another capture: eagerly
-        tensors, signature = _signature((args, kwargs))
+        tensors, signature = _signature(args, kwargs)
         for replay in self.replays.get(signature, ()):
             if replay.valid():
                 if self.check:
@@ -110,17 +110,23 @@ class CompiledFunction:
         return [replay.plan for replays in self.replays.values() for replay in replays]
 
 
-def _signature(arguments):
-    """The tensors inside `arguments` (in order) and a hashable key of everything a plan depends on."""
+def _signature(args, kwargs):
+    """The tensors among the arguments (in order) and a hashable key of everything a plan depends
+    on: each tensor's shape, dtype, requires_grad and layout, the other arguments' values, grad
+    mode and the default dtype."""
+    mode = (_GradMode.enabled, dtypes.DEFAULT_FLOAT)
+    if not kwargs and all(type(arg) is Tensor for arg in args):  # the common case, kept short
+        return args, tuple((t.data.shape, t.data.dtype, t.requires_grad, t.data.flags.c_contiguous)
+                           for t in args) + mode
     tensors, key = [], []
-    _describe(arguments, tensors, key)
-    return tensors, (tuple(key), _GradMode.enabled, dtypes.DEFAULT_FLOAT)
+    _describe((args, kwargs), tensors, key)
+    return tensors, tuple(key) + mode
 
 
 def _describe(value, tensors, key):
     if isinstance(value, Tensor):
         tensors.append(value)
-        key.append((value.data.shape, value.data.dtype, value.requires_grad))
+        key.append((value.data.shape, value.data.dtype, value.requires_grad, value.data.flags.c_contiguous))
     elif isinstance(value, (tuple, list)):
         key.append((type(value), len(value)))
         for item in value:

@@ -23,17 +23,12 @@ class Replay:
         exec(compile(self.source, f"<ag.compile: {name}>", "exec"), namespace)
         self.function = namespace["replay"]
         self.persistent = _persistent_tensors(plan)
-        self.persistent_state = self._persistent_state()
         self.owners = [(owner, owner._guard_state()) for owner in owners]
-
-    def _persistent_state(self):
-        return [(t.requires_grad, t.data.shape, t.data.dtype) for t in self.persistent]
-
-    def valid(self):
+        source, namespace = codegen.generate_guard(self.persistent, self.owners)
+        exec(compile(source, f"<ag.compile guard: {name}>", "exec"), namespace)
+        self.valid = namespace["valid"]
         """Whether every guard holds: the persistent tensors' requires_grad, shapes and dtypes,
         and the owners' snapshots (train/eval, parameter identities, parameter groups)."""
-        return (self.persistent_state == self._persistent_state()
-                and all(owner._guard_state() == state for owner, state in self.owners))
 
     def __call__(self, tensors):
         arrays = self.function(*tensors)
