@@ -15,6 +15,7 @@ from .. import creation, dtypes
 from ..grad_mode import _GradMode
 from ..tensor import Recording, Tensor
 from .capture import Recorder
+from .drawing import draw_plan
 from .plan import make_plan
 from .replay import Replay, template_of
 
@@ -108,6 +109,13 @@ class CompiledFunction:
     def plans(self):
         """The plans captured so far (one per signature and guard state)."""
         return [replay.plan for replays in self.replays.values() for replay in replays]
+
+    def draw(self, number=-1):
+        """A `graphviz.Digraph` of plan `number` (by default the newest): one node per step, each
+        fused kernel one node naming the ops it runs."""
+        if not self.plans:
+            raise ValueError(f"{self.__qualname__} has no plan to draw: call it first (twice: the first call captures)")
+        return draw_plan(self.plans[number])
 
 
 def _signature(args, kwargs):

@@ -203,3 +203,44 @@ def test_only_ops_and_known_sources_make_tensors_from_computed_arrays():
     found = {path.name for path in root.rglob("*.py")
              if "compiler" not in path.parts and re.search(r"Tensor\._make\(", path.read_text())}
     assert found <= allowed, f"Tensor._make called in {sorted(found - allowed)}"
+
+
+def _deep_chain(x):
+    h = x
+    for _ in range(10):
+        h = (h * 1.01).tanh() + 0.5
+        h = h.sigmoid()
+    loss = (h * h).sum()
+    loss.backward()
+    return loss
+
+
+def test_a_chain_of_elementwise_ops_fuses_into_two_kernels_and_matches_eager():
+    step = ag.compile(_deep_chain)
+    for seed in range(3):
+        ag.manual_seed(seed)
+        x = ag.randn(7, 5, dtype=ag.float64, requires_grad=True)
+        ag.manual_seed(seed)
+        ex = ag.randn(7, 5, dtype=ag.float64, requires_grad=True)
+        np.testing.assert_allclose(step(x).data, _deep_chain(ex).data, rtol=1e-13)
+        np.testing.assert_allclose(x.grad.data, ex.grad.data, rtol=1e-12)
+    kinds = [s.kind for s in step.plans[0].steps]
+    if ag.compiler.plan.FUSION:
+        # forward and backward each one loop; the forward's 40 intermediate results are
+        # recomputed in the backward's loop rather than stored
+        assert kinds.count("fused") == 2 and kinds.count("op") == 1  # the sum stays a numpy call
+        assert len(step.plans[0].steps) < 10
+    else:
+        assert kinds.count("op") == 42
+
+
+def test_draw_shows_each_step_and_fused_kernels():
+    step = ag.compile(_deep_chain)
+    x = ag.ones(3, requires_grad=True)
+    step(x)
+    source = step.draw().source
+    assert source.count("input 0") == 1 and source.count("output 0") == 1
+    if ag.compiler.plan.FUSION:
+        assert "Tanh x10" in source and "Tanh backward x10" in source
+    else:
+        assert source.count("label=Tanh ") == 10
