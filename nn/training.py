@@ -168,6 +168,49 @@ def _scheduler_step(scheduler, logs):
         scheduler.step()
 
 
+def _progress_bar(progress, total, description):
+    """A tqdm bar, or one that shows nothing when `progress` is false."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, unit="batch", disable=not progress)
+
+
+def _train_step(model, loss_fn, optimizer, batch, callbacks, clip_grad_norm, clip_grad_value):
+    """One optimiser step on one batch; returns (output, target, loss)."""
+    inputs, target = _inputs_and_target(batch)
+    optimizer.zero_grad()
+    output = model(inputs)
+    loss = loss_fn(output, target)
+    loss.backward()
+    for callback in callbacks:
+        callback.on_step_begin(model)
+    if clip_grad_norm is not None:
+        clip_grad_norm_(model.parameters(), clip_grad_norm)
+    if clip_grad_value is not None:
+        clip_grad_value_(model.parameters(), clip_grad_value)
+    optimizer.step()
+    for callback in callbacks:
+        callback.on_step_end(model)
+    return output, target, loss
+
+
+def _train_epoch(model, loss_fn, optimizer, loader, functions, callbacks, clipping, bar):
+    """One pass over `loader` in train mode; returns the loss and metrics averaged over its
+    samples, as the model was at each step."""
+    model.train()
+    totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
+    for batch in loader:
+        output, target, loss = _train_step(model, loss_fn, optimizer, batch, callbacks, *clipping)
+        size = len(target)
+        totals["loss"] += loss.item() * size
+        for name, function in functions.items():
+            totals[name] += function(output, target) * size
+        count += size
+        bar.update()
+        bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
+    return {name: total / count for name, total in totals.items()}
+
+
 def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metrics=("accuracy",), callbacks=(),
         scheduler=None, clip_grad_norm=None, clip_grad_value=None, progress=True):
     """Train `model` for `epochs` passes over `train_loader` and return a `History`.
@@ -194,59 +237,22 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     history = History()
     for callback in callbacks:
         callback.on_train_begin(model)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-    try:
-        for epoch in range(epochs):
-            model.train()
-            totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
-            if progress:
-                bar = tqdm(total=len(train_loader), desc=f"epoch {epoch + 1}/{epochs}", unit="batch")
-            for batch in train_loader:
-                inputs, target = _inputs_and_target(batch)
-                optimizer.zero_grad()
-                output = model(inputs)
-                loss = loss_fn(output, target)
-                loss.backward()
-                for callback in callbacks:
-                    callback.on_step_begin(model)
-                if clip_grad_norm is not None:
-                    clip_grad_norm_(model.parameters(), clip_grad_norm)
-                if clip_grad_value is not None:
-                    clip_grad_value_(model.parameters(), clip_grad_value)
-                optimizer.step()
-                for callback in callbacks:
-                    callback.on_step_end(model)
-                size = len(target)
-                value = loss.item()
-                totals["loss"] += value * size
-                for name, function in functions.items():
-                    totals[name] += function(output, target) * size
-                count += size
-                if bar is not None:
-                    bar.update()
-                    bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
-            logs = {name: total / count for name, total in totals.items()}
+    for epoch in range(epochs):
+        with _progress_bar(progress, len(train_loader), f"epoch {epoch + 1}/{epochs}") as bar:
+            logs = _train_epoch(model, loss_fn, optimizer, train_loader, functions, callbacks,
+                                (clip_grad_norm, clip_grad_value), bar)
             if val_loader is not None:
                 logs.update({f"val_{name}": value for name, value in
                              evaluate(model, loss_fn, val_loader, functions).items()})
             if hasattr(optimizer, "param_groups"):
                 logs["lr"] = optimizer.param_groups[0]["lr"]
-            history.append(logs)
-            if bar is not None:
-                bar.set_postfix({name: f"{value:.4f}" for name, value in logs.items() if name != "lr"})
-                bar.close()
-                bar = None
-            if scheduler is not None:
-                _scheduler_step(scheduler, logs)
-            stop = [callback.on_epoch_end(epoch, logs, model) for callback in callbacks]
-            if any(stop):
-                history.stopped_epoch = epoch
-                break
-    finally:
-        if bar is not None:
-            bar.close()
+            bar.set_postfix({name: f"{value:.4f}" for name, value in logs.items() if name != "lr"})
+        history.append(logs)
+        if scheduler is not None:
+            _scheduler_step(scheduler, logs)
+        if any([callback.on_epoch_end(epoch, logs, model) for callback in callbacks]):
+            history.stopped_epoch = epoch
+            break
     for callback in callbacks:
         callback.on_train_end(model)
         if getattr(callback, "best_epoch", None) is not None:
