@@ -4,7 +4,7 @@ from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
-    """As PyTorch's Adagrad (see `optim.kernels.reference.adagrad`):
+    """As PyTorch's Adagrad (`optim.kernels.adagrad` applies it):
 
         clr = lr / (1 + (step - 1) * lr_decay)
         g = grad + weight_decay * param

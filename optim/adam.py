@@ -4,7 +4,7 @@ from .optimizer import Optimizer
 
 
 class Adam(Optimizer):
-    """As PyTorch's Adam (see `optim.kernels.reference.adam`); `step` counts from 1:
+    """As PyTorch's Adam (`optim.kernels.adam` applies it); `step` counts from 1:
 
         g = grad + weight_decay * param                  (L2 penalty folded into the gradient)
         m = beta1 * m + (1 - beta1) * g
@@ -41,7 +41,10 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter), as PyTorch's AdamW: the weights
-    shrink by a factor (1 - lr * weight_decay) each step instead of the decay entering m and v.
+    shrink by a factor (1 - lr * weight_decay) each step instead of the decay entering m and v:
+
+        param = param * (1 - lr * weight_decay)
+        then Adam's update above with weight_decay = 0
 
     >>> import autograd as ag, optim
     >>> w = ag.tensor([1.0], requires_grad=True)

@@ -9,28 +9,7 @@ import numpy as np
 import autograd as ag
 from autograd.grad_mode import no_grad
 
-PAGE = 4096
-STAGGER = 256  # bytes between the page offsets of successive state arrays
-
-
-def staggered(array, slot):
-    """A copy of `array` (in its row- or column-major layout) whose data starts `slot * STAGGER`
-    bytes (mod 4096) into a page.
-
-    Large numpy arrays all start at the same offset within a page, and an update that streams
-    through a parameter, its gradient and two state arrays at equal page offsets stalls on 4K
-    aliasing (loads that look as if they depend on the stores of another array): the fused Adam
-    over 269,322 floats takes ~360 µs with aligned state and ~95 µs with it staggered
-    (benchmarks/bench_optim.py).
-    """
-    itemsize = array.dtype.itemsize
-    raw = np.empty(array.size + PAGE // itemsize, array.dtype)
-    start = ((slot * STAGGER - raw.ctypes.data) % PAGE) // itemsize
-    column_major = array.flags.f_contiguous and not array.flags.c_contiguous
-    out = raw[start:start + array.size].reshape(array.shape, order="F" if column_major else "C")
-    out[...] = array
-    return out
-
+from .kernels.pages import place
 
 class Optimizer:
     """Base of every optimiser.
@@ -128,12 +107,12 @@ class Optimizer:
         return state
 
     def _buffer(self, p, value=0.0):
-        """A state array shaped like `p`, filled with `value`, at its own page offset (see `staggered`)."""
+        """A state array shaped like `p`, filled with `value`, at its own page offset (`kernels.pages`)."""
         return self._place(np.full_like(p.data, value))
 
     def _place(self, array):
         self._slots += 1
-        return ag.from_numpy(staggered(array, 1 + self._slots % (PAGE // STAGGER - 1)))
+        return ag.from_numpy(place(array, self._slots))
 
     # --- saving and restoring -----------------------------------------------------------------
     def state_dict(self):

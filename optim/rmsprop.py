@@ -4,7 +4,7 @@ from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
-    """As PyTorch's RMSprop (see `optim.kernels.reference.rmsprop`):
+    """As PyTorch's RMSprop (`optim.kernels.rmsprop` applies it):
 
         g = grad + weight_decay * param
         square_avg = alpha * square_avg + (1 - alpha) * g²

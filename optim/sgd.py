@@ -5,7 +5,7 @@ from .optimizer import Optimizer
 
 class SGD(Optimizer):
     """Gradient descent, one step per batch (so batch, stochastic and mini-batch descent differ
-    only in the batch size). The update, as PyTorch's (see `optim.kernels.reference.sgd`):
+    only in the batch size). The update, as PyTorch's (`optim.kernels.sgd` applies it):
 
         g = grad + weight_decay * param
         b = g (first step),  b = momentum * b + (1 - dampening) * g (later)

@@ -5,6 +5,7 @@ import pytest
 
 import autograd as ag
 import optim
+from optim import kernels
 from optim.kernels import jit, reference
 
 
@@ -157,11 +158,11 @@ def layouts(shape, dtype):
     }
 
 
-@pytest.mark.parametrize("name", sorted(KERNEL_ARGS))
+@pytest.mark.parametrize("name", kernels.NAMES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("layout", ["contiguous", "column-major", "strided", "small"])
 def test_fused_updates_agree_with_the_references(name, dtype, layout, monkeypatch):
-    monkeypatch.setattr(jit, "MIN_SIZE", dict.fromkeys(jit.MIN_SIZE, 0))  # the kernel at every size
+    monkeypatch.setattr(getattr(jit, name), "min_size", 0)  # the kernel at every size
     make = layouts((64, 33), dtype)[layout]
     arrays = [make() for _ in range(5)]   # param, grad, three state arrays
     arrays[2] += 1  # a valid RMSprop state: square_avg above grad_avg²
