@@ -13,6 +13,7 @@ Constants come in as an argument `one` of the arrays' dtype: a literal 1 is an i
 and would widen float32 to float64.
 """
 import functools
+import operator
 
 import numpy as np
 from numba import njit
@@ -73,30 +74,36 @@ def flat_views(first, *others):
     >>> [v.tolist() for v in flat_views(np.eye(2), None)]
     [[1.0, 0.0, 0.0, 1.0], []]
     """
-    if first.dtype not in FLOATS or not (first.flags.c_contiguous or first.flags.f_contiguous):
+    if first.dtype not in FLOATS:
         return None
-    flats = [first.reshape(-1, order="A")]
+    if first.flags.c_contiguous:
+        flats = [first.reshape(-1)]
+    elif first.flags.f_contiguous:  # its transpose is row-major: flattened in memory order
+        flats = [first.T.reshape(-1)]
+    else:
+        return None
     for array in others:
         if array is None:
             flats.append(flats[0][:0])
         elif array.dtype != first.dtype or array.shape != first.shape or array.strides != first.strides:
             return None
         else:
-            flats.append(array.reshape(-1, order="A"))
+            flats.append(array.reshape(-1) if array.flags.c_contiguous else array.T.reshape(-1))
     return flats
 
 
 def compiled(reference_function, arrays, min_size=0):
     """Decorator for the Python side of a compiled loop: `run(flats, *args)` gets the flat views
-    (`flat_views`) of the arguments at positions `arrays`. The result takes the reference's name
-    and docstring, and calls the reference instead when the first of those arrays has fewer than
-    its `min_size` attribute's elements or the arrays do not share one layout."""
+    (`flat_views`) of the arguments at positions `arrays` (two or more). The result takes the
+    reference's name and docstring, and calls the reference instead when the first of those
+    arrays has fewer than its `min_size` attribute's elements or they do not share one layout."""
+    first, pick = arrays[0], operator.itemgetter(*arrays)
 
     def decorate(run):
         @functools.wraps(reference_function)
         def kernel(*args):
-            if args[arrays[0]].size >= kernel.min_size:
-                flats = flat_views(*[args[i] for i in arrays])
+            if args[first].size >= kernel.min_size:
+                flats = flat_views(*pick(args))
                 if flats is not None:
                     return run(flats, *args)
             return reference_function(*args)
@@ -111,8 +118,11 @@ def _from_output(loop, reference_function, takes_one=True):
     @compiled(reference_function, arrays=(0, 1), min_size=MIN_SIZE)
     def backward(flats, grad, out):
         result = np.empty_like(grad)
-        constants = (grad.dtype.type(1),) if takes_one else ()
-        loop(*flats, result.reshape(-1, order="A"), *constants)
+        flat_result = result.reshape(-1) if result.flags.c_contiguous else result.T.reshape(-1)
+        if takes_one:
+            loop(flats[0], flats[1], flat_result, grad.dtype.type(1))
+        else:
+            loop(flats[0], flats[1], flat_result)
         return result
 
     return backward
