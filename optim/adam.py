@@ -24,9 +24,12 @@ class Adam(Optimizer):
     decoupled = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+
+    def _check(self, group):
+        betas, eps = group["betas"], group["eps"]
         if not (0 <= betas[0] < 1 and 0 <= betas[1] < 1) or eps < 0:
             raise ValueError(f"{type(self).__name__}: needs betas in [0, 1) and eps >= 0, got {betas}, {eps}")
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
 
     def _new_state(self, p, group):
         return {"step": 0, "exp_avg": self._buffer(p), "exp_avg_sq": self._buffer(p)}
