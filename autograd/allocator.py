@@ -4,9 +4,12 @@ setting that `import autograd` makes, visible here and switchable off.
 Every training step allocates and frees the same large arrays (activations, gradients). glibc
 serves blocks above its mmap threshold with fresh `mmap` calls and returns freed heap memory
 to the system beyond its trim threshold, so a step can pay the page faults of touching new
-memory again. Raising both thresholds once, at import, lets freed blocks be reused (measured
-in benchmarks/bench_malloc.py). The cost: memory the process frees is kept for reuse rather
-than handed back to the system, up to `TRIM_THRESHOLD` of it.
+memory again. glibc raises its mmap threshold by itself as large blocks are freed, so a loop
+of steps of one size rarely pays this; when other work runs between the steps it can, at every
+step (benchmarks/bench_malloc.py: 6 MB faulted in per W1 step at batch 1024 in 5 of 9
+processes, a quarter more CPU time). Raising both thresholds once, at import, keeps freed
+blocks for reuse. The cost: memory the process frees is kept rather than handed back to the
+system, up to `TRIM_THRESHOLD` of it.
 
 To leave the allocator as it is, set `AUTOGRAD_MALLOC=system` before the first import of
 `autograd`. `use_glibc_defaults()` puts glibc's default thresholds back afterwards; glibc then
