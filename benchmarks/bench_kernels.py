@@ -5,9 +5,10 @@
 The kernels in `autograd/kernels/jit.py` are used only at the sizes where this table shows them
 faster (`jit.MIN_SIZE`); below that, and for layouts they do not take, the reference runs.
 The optimisers' update kernels (`optim/kernels/jit.py`) are used from the sizes where the
-second table shows them faster (`MIN_SIZE`, per update: every size but SGD's smallest), lowered
-to 0 here as well. Their state arrays are allocated as the optimisers allocate them (staggered
-within the page). The third table times two helpers of `autograd/backends.py` against the numpy
+second table shows them faster (every size but SGD's smallest: its `min_size`), lowered to 0
+here as well. Their state arrays are allocated as the optimisers allocate them (staggered
+within the page, `optim/kernels/pages.py`); the last rows give Adam with state arrays that all
+start at the same page offset, for comparison. The third table times two helpers of `autograd/backends.py` against the numpy
 calls they replace: sums over leading dims (bias gradients) as a BLAS product with ones, and
 broadcast views made directly.
 """
@@ -21,7 +22,7 @@ import numpy as np  # noqa: E402
 from autograd.backends import broadcast_view, sum_leading  # noqa: E402
 from autograd.kernels import jit, reference  # noqa: E402
 from optim.kernels import jit as optim_jit, reference as optim_reference  # noqa: E402
-from optim.optimizer import staggered  # noqa: E402
+from optim.kernels.pages import staggered  # noqa: E402
 
 SIZES = (256, 1_024, 4_096, 8_192, 65_536, 1_048_576)
 
@@ -35,7 +36,8 @@ def main():
     rng = np.random.default_rng(0)
     print(f"numpy {np.__version__}, float32, one thread; the library uses numba from jit.MIN_SIZE = "
           f"{jit.MIN_SIZE} elements (lowered to 0 here so every row runs the kernel, call overhead included)\n")
-    jit.MIN_SIZE = 0
+    for name in ("relu_backward", "sigmoid_backward", "tanh_backward"):
+        getattr(jit, name).min_size = 0
     print("| kernel | elements | numpy µs | numba µs | numpy / numba |")
     print("|---|---|---|---|---|")
     for name in ("relu_backward", "sigmoid_backward", "tanh_backward"):
@@ -56,23 +58,29 @@ def main():
     backend_helpers(rng)
 
 
-# Each update's arguments after (param, grad): the state arrays it takes, then its scalars.
+# Each update's arguments after (param, grad): the state arrays it takes, then its scalars; and
+# whether every array starts at the same page offset (as numpy places large arrays) instead of
+# the state being staggered as the optimisers stagger it.
 UPDATES = {
-    "sgd (momentum 0.9)": ("sgd", 1, (0.01, 0.9, 0.0, False, 0.0, False)),
-    "adagrad": ("adagrad", 1, (0.01, 0.0, 1e-10)),
-    "rmsprop": ("rmsprop", 1, (None, None, 0.01, 0.99, 1e-8, 0.0, 0.0, False)),
-    "adam": ("adam", 2, (0.001, 0.9, 0.999, 1e-8, 0.0, 10, False)),
+    "sgd (momentum 0.9)": ("sgd", 1, (0.01, 0.9, 0.0, False, 0.0, False), False),
+    "adagrad": ("adagrad", 1, (0.01, 0.0, 1e-10), False),
+    "rmsprop": ("rmsprop", 1, (None, None, 0.01, 0.99, 1e-8, 0.0, 0.0, False), False),
+    "adam": ("adam", 2, (0.001, 0.9, 0.999, 1e-8, 0.0, 10, False), False),
+    "adam, state not staggered": ("adam", 2, (0.001, 0.9, 0.999, 1e-8, 0.0, 10, False), True),
 }
 
 
 def optimiser_updates(rng):
-    optim_jit.MIN_SIZE = dict.fromkeys(optim_jit.MIN_SIZE, 0)
+    for name, *_ in UPDATES.values():
+        getattr(optim_jit, name).min_size = 0
     print("\n| update | parameters | numpy µs | numba µs | numpy / numba |")
     print("|---|---|---|---|---|")
-    for label, (name, states, scalars) in UPDATES.items():
+    for label, (name, states, scalars, aligned) in UPDATES.items():
         for size in (10, 2_560, 65_536, 200_704):
             param, grad = rng.standard_normal(size, np.float32), rng.standard_normal(size, np.float32)
-            state = [staggered(np.full(size, 0.5, np.float32), slot + 1) for slot in range(states)]
+            state = [staggered(np.full(size, 0.5, np.float32), 0 if aligned else slot + 1) for slot in range(states)]
+            if aligned:
+                param, grad = staggered(param, 0), staggered(grad, 0)
             number = max(10, 2_000_000 // size)
             timings = []
             for module in (optim_reference, optim_jit):

@@ -16,4 +16,5 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module
 from .parameter import Parameter
 from .serialization import load, save
+from .finite import NonFiniteLoss
 from .training import Callback, EarlyStopping, History, evaluate, fit

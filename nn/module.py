@@ -277,9 +277,9 @@ class Module:
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy `state_dict`'s tensors (or arrays) into this module's parameters and buffers, in
-        place. Every key and shape is checked before anything is copied, so a failed load leaves
-        the module unchanged. With `strict=False` missing and unexpected keys are allowed and
-        returned. Values are cast to each parameter's dtype.
+        place. Every key, shape and conversion to the parameter's dtype is checked before anything
+        is copied, so a failed load leaves the module unchanged. With `strict=False` missing and
+        unexpected keys are allowed and returned. Values are cast to each parameter's dtype.
 
         >>> import nn
         >>> a, b = nn.Linear(2, 3), nn.Linear(2, 3)
@@ -296,20 +296,16 @@ class Module:
             problems.append(f"unexpected keys {unexpected}")
         arrays = {}
         for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            array = value.data if isinstance(value, ag.Tensor) else np.asarray(value)
-            if array.shape != target.shape:
-                problems.append(f"{key!r} has shape {array.shape} in the state dict but {target.shape} in the model")
-            else:
-                arrays[key] = array
+            if key in state_dict:
+                arrays[key], problem = _converted(key, state_dict[key], target)
+                if problem:
+                    problems.append(problem)
         if problems:
             raise ValueError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems)
                              + " (nothing was loaded)")
         for key, array in arrays.items():
             target = own[key]
-            np.copyto(target.data, array, casting="unsafe")
+            np.copyto(target.data, array)
             target._bump_version()
         return IncompatibleKeys(missing, unexpected)
 
@@ -337,6 +333,17 @@ class Module:
             return f"{type(self).__name__}({self.extra_repr()})"
         lines = ([self.extra_repr()] if self.extra_repr() else []) + children
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _converted(key, value, target):
+    """(`value` as an array of `target`'s shape and dtype, None), or (None, what is wrong with it):
+    a number of another shape, or values that are not numbers (strings, None, objects)."""
+    array = value.data if isinstance(value, ag.Tensor) else np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        return None, f"{key!r} holds {array.dtype} values ({type(value).__name__}), not numbers"
+    if array.shape != target.shape:
+        return None, f"{key!r} has shape {array.shape} in the state dict but {target.shape} in the model"
+    return array.astype(target.dtype, copy=False), None
 
 
 class _HookHandle:

@@ -1,5 +1,8 @@
 """Saving and loading state dicts as numpy `.npz` archives: plain arrays, read back with
 `allow_pickle=False`, so loading a file can never run code."""
+import zipfile
+import zlib
+
 import numpy as np
 
 import autograd as ag
@@ -27,6 +30,15 @@ def save(state, path):
 
 
 def load(path):
-    """Read a state dict written by `save`: a dict of name -> Tensor, for `load_state_dict`."""
-    with np.load(path, allow_pickle=False) as archive:
-        return {key: ag.from_numpy(archive[key]) for key in archive.files}
+    """Read a state dict written by `save`: a dict of name -> Tensor, for `load_state_dict`.
+    A file that is not such an archive (a `.npy` array, a truncated or foreign file) raises
+    ValueError naming it."""
+    try:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError(f"it holds a single {type(data).__name__}, not an archive")
+        with data as archive:
+            return {key: ag.from_numpy(archive[key]) for key in archive.files}
+    except (ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise ValueError(f"nn.load: {path} could not be read ({error}); expected an .npz archive of arrays "
+                         "written by nn.save") from error

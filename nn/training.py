@@ -5,10 +5,17 @@ anything with `step()` (given the monitored loss when its `step` takes `metrics`
 ReduceLROnPlateau), so `nn` never imports `optim`.
 """
 import inspect
+import math
+import numbers
+import warnings
 from dataclasses import dataclass, field
+
+import numpy as np
 
 import autograd as ag
 
+from .data import Dataset
+from .finite import POLICIES, NonFiniteLoss, explain, first_nonfinite
 from .utils import clip_grad_norm_, clip_grad_value_
 
 
@@ -47,6 +54,19 @@ def _inputs_and_target(batch):
     return batch
 
 
+def _check_loader(loader, name):
+    """Refuse a dataset where a loader of batches belongs: it would be iterated sample by sample."""
+    if isinstance(loader, Dataset) or (hasattr(loader, "__getitem__") and not hasattr(loader, "__iter__")):
+        raise TypeError(f"{name} must give batches, got a {type(loader).__name__} (a dataset of samples): "
+                        f"wrap it as DataLoader(dataset, batch_size=...)")
+
+
+def _means(totals, count, name):
+    if count == 0:
+        raise ValueError(f"{name} gave no batches (an empty loader)")
+    return {key: total / count for key, total in totals.items()}
+
+
 def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
     """The mean loss and metrics of `model` over `loader`, in eval mode and without recording
     (the model's train/eval mode is restored afterwards).
@@ -57,6 +77,7 @@ def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
     >>> sorted(evaluate(nn.Linear(3, 2), nn.CrossEntropyLoss(), data))
     ['accuracy', 'loss']
     """
+    _check_loader(loader, "evaluate's loader")
     functions = _metric_functions(metrics)
     totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
     was_training = model.training
@@ -73,7 +94,7 @@ def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
                 count += size
     finally:
         model.train(was_training)
-    return {name: total / count for name, total in totals.items()}
+    return _means(totals, count, "evaluate's loader")
 
 
 @dataclass
@@ -117,7 +138,8 @@ class Callback:
 class EarlyStopping(Callback):
     """Stop when `monitor` (default "val_loss") has not improved by more than `min_delta` for
     `patience` epochs; with `restore_best_weights` the model ends with the weights of its best
-    epoch. `mode` is "min", "max", or "auto" (max for names containing "acc").
+    epoch. `mode` is "min", "max", or "auto" (max for names containing "acc"). A NaN or
+    infinite value is never an improvement, and weights holding one are never kept to restore.
 
     >>> stopper = EarlyStopping(patience=3, restore_best_weights=True)
     """
@@ -136,6 +158,8 @@ class EarlyStopping(Callback):
         self.best, self.best_epoch, self.stopped_epoch, self.wait, self.best_state = None, None, None, 0, None
 
     def _improved(self, value):
+        if not math.isfinite(value):
+            return False
         if self.best is None:
             return True
         return value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
@@ -148,7 +172,8 @@ class EarlyStopping(Callback):
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights:
-                self.best_state = {k: v.data.copy() for k, v in model.state_dict().items()}
+                state = {k: v.data.copy() for k, v in model.state_dict().items()}
+                self.best_state = state if all(np.isfinite(v).all() for v in state.values()) else None
             return False
         self.wait += 1
         if self.wait > self.patience:
@@ -168,8 +193,88 @@ def _scheduler_step(scheduler, logs):
         scheduler.step()
 
 
+def _progress_bar(progress, total, description):
+    """A tqdm bar, or one that shows nothing when `progress` is false."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, unit="batch", disable=not progress)
+
+
+def _train_step(model, loss_fn, optimizer, inputs, target, callbacks, clipping, nonfinite):
+    """One optimiser step on one batch; returns (output, loss value). A non-finite loss is
+    returned before its backward unless `nonfinite` is "ignore", so it changes nothing."""
+    optimizer.zero_grad()
+    output = model(inputs)
+    loss = loss_fn(output, target)
+    value = loss.item()
+    if nonfinite != "ignore" and not math.isfinite(value):
+        return output, value
+    loss.backward()
+    for callback in callbacks:
+        callback.on_step_begin(model)
+    clip_grad_norm, clip_grad_value = clipping
+    if clip_grad_norm is not None:
+        clip_grad_norm_(model.parameters(), clip_grad_norm)
+    if clip_grad_value is not None:
+        clip_grad_value_(model.parameters(), clip_grad_value)
+    optimizer.step()
+    for callback in callbacks:
+        callback.on_step_end(model)
+    return output, value
+
+
+def _train_epoch(model, loss_fn, optimizer, loader, functions, callbacks, clipping, nonfinite, epoch, bar):
+    """One pass over `loader` in train mode; returns the loss and metrics averaged over its
+    samples, as the model was at each step. Raises NonFiniteLoss at a non-finite loss unless
+    `nonfinite` is "ignore"."""
+    model.train()
+    totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
+    for step, batch in enumerate(loader):
+        inputs, target = _inputs_and_target(batch)
+        output, value = _train_step(model, loss_fn, optimizer, inputs, target, callbacks, clipping, nonfinite)
+        if nonfinite != "ignore" and not math.isfinite(value):
+            raise NonFiniteLoss("fit: " + explain(value, f"epoch {epoch + 1}, step {step + 1} (counting from 1)",
+                                                  inputs, target, model))
+        size = len(target)
+        totals["loss"] += value * size
+        for name, function in functions.items():
+            totals[name] += function(output, target) * size
+        count += size
+        bar.update()
+        bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
+    return _means(totals, count, "fit's train_loader")
+
+
+def _validate(model, loss_fn, loader, functions, nonfinite, epoch):
+    """The "val_" metrics over `loader`; raises NonFiniteLoss at a non-finite validation loss
+    (naming the first batch element with a non-finite input) unless `nonfinite` is "ignore"."""
+    logs = {f"val_{name}": value for name, value in evaluate(model, loss_fn, loader, functions).items()}
+    if nonfinite != "ignore" and not math.isfinite(logs["val_loss"]):
+        raise NonFiniteLoss(f"fit: the validation loss is {logs['val_loss']} after epoch {epoch + 1}"
+                            + _first_nonfinite_batch(loader))
+    return logs
+
+
+def _first_nonfinite_batch(loader):
+    for number, batch in enumerate(loader):
+        found = first_nonfinite(_inputs_and_target(batch)[0])
+        if found is not None:
+            return f": in batch {number} of its inputs (counting from 0), {found}"
+    return ", with finite inputs"
+
+
+def _check_fit_arguments(train_loader, val_loader, epochs, nonfinite):
+    _check_loader(train_loader, "fit's train_loader")
+    if val_loader is not None:
+        _check_loader(val_loader, "fit's val_loader")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
+    if nonfinite not in POLICIES:
+        raise ValueError(f"fit: nonfinite must be one of {POLICIES}, got {nonfinite!r}")
+
+
 def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metrics=("accuracy",), callbacks=(),
-        scheduler=None, clip_grad_norm=None, clip_grad_value=None, progress=True):
+        scheduler=None, clip_grad_norm=None, clip_grad_value=None, progress=True, nonfinite="raise"):
     """Train `model` for `epochs` passes over `train_loader` and return a `History`.
 
     Each step: zero the gradients, loss_fn(model(inputs), targets).backward(), optionally clip
@@ -178,6 +283,11 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     validation ones with a "val_" prefix when `val_loader` is given, the learning rate, then the
     scheduler's step and the callbacks (any may stop training). `progress` shows a tqdm bar per
     epoch with the running loss.
+
+    A NaN or infinite loss (training, or validation) is caught before its backward: by default
+    (`nonfinite="raise"`) with a `NonFiniteLoss` naming the epoch, the step and the first batch
+    element with a non-finite input; `"stop"` warns and ends training there, the weights as the
+    last finite step left them and the unfinished epoch not logged; `"ignore"` trains on.
 
     >>> import autograd as ag, nn, optim
     >>> from nn.data import DataLoader, TensorDataset
@@ -189,64 +299,34 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     >>> history.history["accuracy"][-1] > 0.9
     True
     """
+    _check_fit_arguments(train_loader, val_loader, epochs, nonfinite)
     functions = _metric_functions(metrics)
     callbacks = list(callbacks)
     history = History()
     for callback in callbacks:
         callback.on_train_begin(model)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-    try:
-        for epoch in range(epochs):
-            model.train()
-            totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
-            if progress:
-                bar = tqdm(total=len(train_loader), desc=f"epoch {epoch + 1}/{epochs}", unit="batch")
-            for batch in train_loader:
-                inputs, target = _inputs_and_target(batch)
-                optimizer.zero_grad()
-                output = model(inputs)
-                loss = loss_fn(output, target)
-                loss.backward()
-                for callback in callbacks:
-                    callback.on_step_begin(model)
-                if clip_grad_norm is not None:
-                    clip_grad_norm_(model.parameters(), clip_grad_norm)
-                if clip_grad_value is not None:
-                    clip_grad_value_(model.parameters(), clip_grad_value)
-                optimizer.step()
-                for callback in callbacks:
-                    callback.on_step_end(model)
-                size = len(target)
-                value = loss.item()
-                totals["loss"] += value * size
-                for name, function in functions.items():
-                    totals[name] += function(output, target) * size
-                count += size
-                if bar is not None:
-                    bar.update()
-                    bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
-            logs = {name: total / count for name, total in totals.items()}
-            if val_loader is not None:
-                logs.update({f"val_{name}": value for name, value in
-                             evaluate(model, loss_fn, val_loader, functions).items()})
-            if hasattr(optimizer, "param_groups"):
-                logs["lr"] = optimizer.param_groups[0]["lr"]
-            history.append(logs)
-            if bar is not None:
+    for epoch in range(epochs):
+        try:
+            with _progress_bar(progress, len(train_loader), f"epoch {epoch + 1}/{epochs}") as bar:
+                logs = _train_epoch(model, loss_fn, optimizer, train_loader, functions, callbacks,
+                                    (clip_grad_norm, clip_grad_value), nonfinite, epoch, bar)
+                if val_loader is not None:
+                    logs.update(_validate(model, loss_fn, val_loader, functions, nonfinite, epoch))
+                if hasattr(optimizer, "param_groups"):
+                    logs["lr"] = optimizer.param_groups[0]["lr"]
                 bar.set_postfix({name: f"{value:.4f}" for name, value in logs.items() if name != "lr"})
-                bar.close()
-                bar = None
-            if scheduler is not None:
-                _scheduler_step(scheduler, logs)
-            stop = [callback.on_epoch_end(epoch, logs, model) for callback in callbacks]
-            if any(stop):
-                history.stopped_epoch = epoch
-                break
-    finally:
-        if bar is not None:
-            bar.close()
+        except NonFiniteLoss as error:
+            if nonfinite == "raise":
+                raise
+            warnings.warn(f"{error}; training stopped", RuntimeWarning, stacklevel=2)
+            history.stopped_epoch = epoch
+            break
+        history.append(logs)
+        if scheduler is not None:
+            _scheduler_step(scheduler, logs)
+        if any([callback.on_epoch_end(epoch, logs, model) for callback in callbacks]):
+            history.stopped_epoch = epoch
+            break
     for callback in callbacks:
         callback.on_train_end(model)
         if getattr(callback, "best_epoch", None) is not None:

@@ -4,7 +4,7 @@ from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
-    """As PyTorch's Adagrad (see `optim.kernels.reference.adagrad`):
+    """As PyTorch's Adagrad (`optim.kernels.adagrad` applies it):
 
         clr = lr / (1 + (step - 1) * lr_decay)
         g = grad + weight_decay * param
@@ -19,11 +19,14 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
-        if lr_decay < 0 or initial_accumulator_value < 0 or eps < 0:
-            raise ValueError(f"Adagrad: lr_decay, initial_accumulator_value and eps must be >= 0, got {lr_decay}, "
-                             f"{initial_accumulator_value}, {eps}")
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
+
+    def _check(self, group):
+        values = [group[name] for name in ("lr_decay", "initial_accumulator_value", "eps")]
+        if min(values) < 0:
+            raise ValueError("Adagrad: lr_decay, initial_accumulator_value and eps must be >= 0, got "
+                             + ", ".join(map(str, values)))
 
     def _new_state(self, p, group):
         return {"step": 0, "sum": self._buffer(p, group["initial_accumulator_value"])}

@@ -4,7 +4,7 @@ from .optimizer import Optimizer
 
 
 class Adam(Optimizer):
-    """As PyTorch's Adam (see `optim.kernels.reference.adam`); `step` counts from 1:
+    """As PyTorch's Adam (`optim.kernels.adam` applies it); `step` counts from 1:
 
         g = grad + weight_decay * param                  (L2 penalty folded into the gradient)
         m = beta1 * m + (1 - beta1) * g
@@ -24,9 +24,12 @@ class Adam(Optimizer):
     decoupled = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+
+    def _check(self, group):
+        betas, eps = group["betas"], group["eps"]
         if not (0 <= betas[0] < 1 and 0 <= betas[1] < 1) or eps < 0:
             raise ValueError(f"{type(self).__name__}: needs betas in [0, 1) and eps >= 0, got {betas}, {eps}")
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
 
     def _new_state(self, p, group):
         return {"step": 0, "exp_avg": self._buffer(p), "exp_avg_sq": self._buffer(p)}
@@ -41,7 +44,10 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter), as PyTorch's AdamW: the weights
-    shrink by a factor (1 - lr * weight_decay) each step instead of the decay entering m and v.
+    shrink by a factor (1 - lr * weight_decay) each step instead of the decay entering m and v:
+
+        param = param * (1 - lr * weight_decay)
+        then Adam's update above with weight_decay = 0
 
     >>> import autograd as ag, optim
     >>> w = ag.tensor([1.0], requires_grad=True)

@@ -4,33 +4,15 @@ Subclasses hold the hyperparameters in `defaults` and implement `_new_state(p, g
 state a parameter starts with) and `_update(p, group)`, which applies their update rule (a
 function of `optim.kernels`) to one parameter that has a gradient.
 """
+import inspect
+
 import numpy as np
 
 import autograd as ag
 from autograd.grad_mode import no_grad
 
-PAGE = 4096
-STAGGER = 256  # bytes between the page offsets of successive state arrays
-
-
-def staggered(array, slot):
-    """A copy of `array` (in its row- or column-major layout) whose data starts `slot * STAGGER`
-    bytes (mod 4096) into a page.
-
-    Large numpy arrays all start at the same offset within a page, and an update that streams
-    through a parameter, its gradient and two state arrays at equal page offsets stalls on 4K
-    aliasing (loads that look as if they depend on the stores of another array): the fused Adam
-    over 269,322 floats takes ~360 µs with aligned state and ~95 µs with it staggered
-    (benchmarks/bench_optim.py).
-    """
-    itemsize = array.dtype.itemsize
-    raw = np.empty(array.size + PAGE // itemsize, array.dtype)
-    start = ((slot * STAGGER - raw.ctypes.data) % PAGE) // itemsize
-    column_major = array.flags.f_contiguous and not array.flags.c_contiguous
-    out = raw[start:start + array.size].reshape(array.shape, order="F" if column_major else "C")
-    out[...] = array
-    return out
-
+from .hyperparameters import checked
+from .kernels.pages import place
 
 class Optimizer:
     """Base of every optimiser.
@@ -50,8 +32,9 @@ class Optimizer:
         self.state = {}
         self._slots = 0  # counts state arrays, to give each its own page offset
         self.param_groups = []
-        if isinstance(params, ag.Tensor):
-            raise TypeError("params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor")
+        if isinstance(params, ag.Tensor) or hasattr(params, "parameters"):
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors, got a "
+                            f"{type(params).__name__}; pass model.parameters()")
         groups = list(params)
         if not groups:
             raise ValueError(f"{type(self).__name__} got an empty parameter list")
@@ -67,12 +50,7 @@ class Optimizer:
         params = group["params"]
         params = [params] if isinstance(params, ag.Tensor) else list(params)
         for p in params:
-            if not isinstance(p, ag.Tensor):
-                raise TypeError(f"{type(self).__name__} can only optimise Tensors, got {type(p).__name__}")
-            if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__} cannot optimise a non-leaf tensor (shape {p.shape})")
-            if not ag.dtypes.is_floating(p.dtype):
-                raise ValueError(f"{type(self).__name__} needs floating-point parameters, got {p.dtype}")
+            self._check_parameter(p)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if len({id(p) for p in params}) != len(params) or any(id(p) in seen for p in params):
             raise ValueError("a parameter appears more than once among the parameter groups")
@@ -81,14 +59,31 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__} has no hyperparameter(s) {sorted(unknown)}; it takes "
                              f"{sorted(self.defaults)}")
         filled = {**self.defaults, **group, "params": params}
-        self._check_hyperparameters(filled)
+        filled = checked(type(self).__name__, filled, self._signature_defaults())
+        if filled["lr"] < 0:
+            raise ValueError(f"{type(self).__name__}: invalid learning rate {filled['lr']} (must be >= 0)")
+        if filled.get("weight_decay", 0) < 0:
+            raise ValueError(f"{type(self).__name__}: invalid weight_decay {filled['weight_decay']} (must be >= 0)")
+        self._check(filled)
         self.param_groups.append(filled)
 
-    def _check_hyperparameters(self, group):
-        if group["lr"] < 0:
-            raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']} (must be >= 0)")
-        if group.get("weight_decay", 0) < 0:
-            raise ValueError(f"{type(self).__name__}: invalid weight_decay {group['weight_decay']} (must be >= 0)")
+    def _check_parameter(self, p):
+        if not isinstance(p, ag.Tensor):
+            raise TypeError(f"{type(self).__name__} can only optimise Tensors, got {type(p).__name__}")
+        if not p.is_leaf:
+            raise ValueError(f"{type(self).__name__} cannot optimise a non-leaf tensor (shape {p.shape})")
+        if not ag.dtypes.is_floating(p.dtype):
+            raise ValueError(f"{type(self).__name__} needs floating-point parameters, got {p.dtype}")
+
+    def _check(self, group):
+        """Raise ValueError if `group`'s hyperparameters (finite numbers by now) are out of range."""
+
+    def _signature_defaults(self):
+        """The defaults of the hyperparameters in this optimiser's signature: the kinds of values
+        they take (the `defaults` attribute holds the values given)."""
+        parameters = inspect.signature(type(self).__init__).parameters
+        return {name: parameters[name].default for name in self.defaults
+                if name in parameters and parameters[name].default is not inspect.Parameter.empty}
 
     def _guard_state(self):
         """What a compiled step that called this optimiser depends on (see ag.compile): which
@@ -135,12 +130,12 @@ class Optimizer:
         return state
 
     def _buffer(self, p, value=0.0):
-        """A state array shaped like `p`, filled with `value`, at its own page offset (see `staggered`)."""
+        """A state array shaped like `p`, filled with `value`, at its own page offset (`kernels.pages`)."""
         return self._place(np.full_like(p.data, value))
 
     def _place(self, array):
         self._slots += 1
-        return ag.from_numpy(staggered(array, 1 + self._slots % (PAGE // STAGGER - 1)))
+        return ag.from_numpy(place(array, self._slots))
 
     # --- saving and restoring -----------------------------------------------------------------
     def state_dict(self):

@@ -4,7 +4,7 @@ from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
-    """As PyTorch's RMSprop (see `optim.kernels.reference.rmsprop`):
+    """As PyTorch's RMSprop (`optim.kernels.rmsprop` applies it):
 
         g = grad + weight_decay * param
         square_avg = alpha * square_avg + (1 - alpha) * g²
@@ -21,11 +21,14 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                                      centered=centered))
+
+    def _check(self, group):
+        alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         if not 0 <= alpha <= 1 or eps < 0 or momentum < 0:
             raise ValueError(f"RMSprop: needs 0 <= alpha <= 1, eps >= 0 and momentum >= 0, got {alpha}, {eps}, "
                              f"{momentum}")
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered))
 
     def _new_state(self, p, group):
         state = {"step": 0, "square_avg": self._buffer(p)}

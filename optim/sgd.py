@@ -5,7 +5,7 @@ from .optimizer import Optimizer
 
 class SGD(Optimizer):
     """Gradient descent, one step per batch (so batch, stochastic and mini-batch descent differ
-    only in the batch size). The update, as PyTorch's (see `optim.kernels.reference.sgd`):
+    only in the batch size). The update, as PyTorch's (`optim.kernels.sgd` applies it):
 
         g = grad + weight_decay * param
         b = g (first step),  b = momentum * b + (1 - dampening) * g (later)
@@ -20,12 +20,14 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
-        if momentum < 0:
-            raise ValueError(f"SGD: invalid momentum {momentum} (must be >= 0)")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
                                       weight_decay=weight_decay))
+
+    def _check(self, group):
+        if group["momentum"] < 0:
+            raise ValueError(f"SGD: invalid momentum {group['momentum']} (must be >= 0)")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0")
 
     def _new_state(self, p, group):
         return {"momentum_buffer": self._buffer(p)}

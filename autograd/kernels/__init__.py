@@ -9,8 +9,7 @@ import os
 
 from . import reference
 
-NAMES = ("relu_backward", "sigmoid_backward", "tanh_backward", "softmax_cross_entropy")
-sigmoid = reference.sigmoid
+NAMES = ("sigmoid", "relu_backward", "sigmoid_backward", "tanh_backward", "softmax_cross_entropy")
 BACKEND = os.environ.get("AUTOGRAD_KERNELS", "numba")
 if BACKEND not in ("numba", "numpy"):
     raise ValueError(f"AUTOGRAD_KERNELS must be 'numba' or 'numpy', got {BACKEND!r}")
@@ -19,11 +18,13 @@ if BACKEND not in ("numba", "numpy"):
 def bind(namespace, names, reference_module, jit_module):
     """Fill `namespace` with one function per name: the reference under AUTOGRAD_KERNELS=numpy,
     else a stub that imports `jit_module` (a dotted name) on its first call and replaces itself
-    with the compiled version. Used here and by `optim`'s update kernels."""
+    with the compiled version, or with the reference where `jit_module` has none (so a kernel can
+    land in numpy first). Used here and by `optim`'s update kernels."""
 
     def lazy(name):
         def first_call(*args):
-            implementation = getattr(importlib.import_module(jit_module), name)
+            implementation = getattr(importlib.import_module(jit_module), name, None) or getattr(reference_module,
+                                                                                                 name)
             namespace[name] = implementation
             return implementation(*args)
 

@@ -1,15 +1,20 @@
 """numba versions of the kernels in `reference.py`, compiled on first use and cached on disk.
 
 The sigmoid forward has no numba version: numba's scalar exp is slower than numpy's vectorised
-one at every size measured, so `reference.sigmoid` serves both backends.
+one at every size measured, so `bind` serves `reference.sigmoid` under both backends.
 
 Each public function here takes the same arguments as its reference and returns the same
-result. The compiled loops take 1-d contiguous float32 or float64 arrays (two signatures each);
-anything else (views with strides, broadcast gradients, mixed dtypes) and arrays too small for a
-kernel call to pay goes to the reference. `error_model="numpy"` lets numba vectorise loops with
-division; the two fastmath flags keep NaN and inf semantics. Constants come in as an argument
-`one` of the arrays' dtype: a literal 1 is an int64 to numba and would widen float32 to float64.
+result. The compiled loops take 1-d contiguous float32 or float64 arrays (two signatures each):
+the flat views of arrays that share one row- or column-major layout. Anything else (views with
+strides, broadcast gradients, mixed dtypes) and arrays too small for a kernel call to pay go to
+the reference (`compiled`, which `optim`'s update kernels use too). `error_model="numpy"` lets
+numba vectorise loops with division; the two fastmath flags keep NaN and inf semantics.
+Constants come in as an argument `one` of the arrays' dtype: a literal 1 is an int64 to numba
+and would widen float32 to float64.
 """
+import functools
+import operator
+
 import numpy as np
 from numba import njit
 
@@ -62,23 +67,64 @@ def _softmax_cross_entropy(logits, target, loss, dlogits):
     return -1
 
 
-def _fits(*arrays):
-    first = arrays[0]
-    return (first.size >= MIN_SIZE and first.dtype in FLOATS
-            and all(a.flags.c_contiguous and a.shape == first.shape and a.dtype == first.dtype for a in arrays))
+def flat_views(first, *others):
+    """Flat views in memory order of `first` and `others` (None -> an empty array) if they all
+    share `first`'s shape, float dtype and row- or column-major contiguous layout; else None.
+
+    >>> [v.tolist() for v in flat_views(np.eye(2), None)]
+    [[1.0, 0.0, 0.0, 1.0], []]
+    """
+    if first.dtype not in FLOATS:
+        return None
+    if first.flags.c_contiguous:
+        flats = [first.reshape(-1)]
+    elif first.flags.f_contiguous:  # its transpose is row-major: flattened in memory order
+        flats = [first.T.reshape(-1)]
+    else:
+        return None
+    for array in others:
+        if array is None:
+            flats.append(flats[0][:0])
+        elif array.dtype != first.dtype or array.shape != first.shape or array.strides != first.strides:
+            return None
+        else:
+            flats.append(array.reshape(-1) if array.flags.c_contiguous else array.T.reshape(-1))
+    return flats
 
 
-def _from_output(kernel, fallback, takes_one=True):
-    def backward(grad, out):
-        if not _fits(grad, out):
-            return fallback(grad, out)
+def compiled(reference_function, arrays, min_size=0):
+    """Decorator for the Python side of a compiled loop: `run(flats, *args)` gets the flat views
+    (`flat_views`) of the arguments at positions `arrays` (two or more). The result takes the
+    reference's name and docstring, and calls the reference instead when the first of those
+    arrays has fewer than its `min_size` attribute's elements or they do not share one layout."""
+    first, pick = arrays[0], operator.itemgetter(*arrays)
+
+    def decorate(run):
+        @functools.wraps(reference_function)
+        def kernel(*args):
+            if args[first].size >= kernel.min_size:
+                flats = flat_views(*pick(args))
+                if flats is not None:
+                    return run(flats, *args)
+            return reference_function(*args)
+
+        kernel.min_size = min_size
+        return kernel
+
+    return decorate
+
+
+def _from_output(loop, reference_function, takes_one=True):
+    @compiled(reference_function, arrays=(0, 1), min_size=MIN_SIZE)
+    def backward(flats, grad, out):
         result = np.empty_like(grad)
-        flat = (grad.reshape(-1), out.reshape(-1), result.reshape(-1))
-        kernel(*flat, grad.dtype.type(1)) if takes_one else kernel(*flat)
+        flat_result = result.reshape(-1) if result.flags.c_contiguous else result.T.reshape(-1)
+        if takes_one:
+            loop(flats[0], flats[1], flat_result, grad.dtype.type(1))
+        else:
+            loop(flats[0], flats[1], flat_result)
         return result
 
-    backward.__name__ = fallback.__name__
-    backward.__doc__ = fallback.__doc__
     return backward
 
 
@@ -87,6 +133,7 @@ sigmoid_backward = _from_output(_sigmoid_backward, reference.sigmoid_backward)
 tanh_backward = _from_output(_tanh_backward, reference.tanh_backward)
 
 
+@functools.wraps(reference.softmax_cross_entropy)
 def softmax_cross_entropy(logits, target):
     if not (logits.dtype in FLOATS and logits.flags.c_contiguous and target.dtype == np.int64
             and target.flags.c_contiguous):

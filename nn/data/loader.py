@@ -1,5 +1,6 @@
 """`DataLoader`: iterate over a dataset in (shuffled) batches."""
 import math
+import numbers
 
 import numpy as np
 
@@ -23,11 +24,11 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         if len(dataset) == 0:
             raise ValueError("DataLoader: the dataset is empty")
-        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, int(batch_size), shuffle, drop_last
         self.generator = np.random.default_rng(seed) if seed is not None else None
 
     def __len__(self):
@@ -40,7 +41,14 @@ class DataLoader:
             order = (self.generator or ag.default_generator()).permutation(total)
         else:
             order = np.arange(total)
-        gather = getattr(self.dataset, "get_batch", None)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
-            indices = order[start:start + self.batch_size]
-            yield gather(indices) if gather is not None else collate([self.dataset[int(i)] for i in indices])
+            yield self._batch(order[start:start + self.batch_size])
+
+    def _batch(self, indices):
+        gather = getattr(self.dataset, "get_batch", None)
+        try:
+            return gather(indices) if gather is not None else collate([self.dataset[int(i)] for i in indices])
+        except IndexError as error:
+            raise IndexError(f"DataLoader: reading samples {indices.min()}-{indices.max()} of a "
+                             f"{type(self.dataset).__name__} whose __len__ is {len(self.dataset)} failed "
+                             f"({type(error).__name__}: {error}); does __len__ overstate the data?") from error

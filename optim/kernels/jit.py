@@ -7,16 +7,17 @@ the 1 in `1 - beta1` is an int64 or float64 to numba and would widen float32 ari
 float64, and one array argument is cheaper to pass than nine scalars.
 
 State that decays geometrically (momentum buffers, Adam's and RMSprop's averages) is flushed to
-zero once it falls below the dtype's smallest normal number (`tiny`). Where a gradient stays
+zero once it falls below the dtype's smallest normal number (`tiny`, `flush_to_zero`). Where a gradient stays
 zero (a dead unit) those values otherwise sink into the subnormal range, where every operation
 on them is many times slower: a fused Adam over MNIST's first layer took ~100 µs instead of
 ~63 µs. A subnormal first moment moves a weight by less than 1e-30, so nothing is lost.
 
 The loops take 1-d contiguous arrays of one dtype (two signatures per kernel: float32 and
-float64); flat views of the parameter and its arrays, in memory order, are
-passed in when they all share one contiguous layout. Anything else (strided arrays, mixed
-layouts or dtypes), and parameters smaller than `MIN_SIZE`, go to the reference. Absent state
-arrays are passed as empty arrays, with the flag that says they are unused.
+float64): flat views of the parameter and its arrays, in memory order, when they all share one
+contiguous layout (`autograd.kernels.jit.compiled`). Anything else (strided arrays, mixed
+layouts or dtypes), and SGD over fewer than 2,048 elements (where numpy is as fast,
+benchmarks/bench_kernels.py), go to the reference. Absent state arrays are passed as empty
+arrays, with the flag that says they are unused.
 """
 import functools
 import math
@@ -24,9 +25,15 @@ import math
 import numpy as np
 from numba import njit
 
-from autograd.kernels.jit import FLOATS, JIT
+from autograd.kernels.jit import JIT, compiled
 
 from . import reference
+
+
+@njit(inline="always", **JIT)
+def flush_to_zero(value, tiny):
+    """`value`, or a zero of its type once its magnitude is below `tiny`."""
+    return value - value if abs(value) < tiny else value
 
 
 @njit(**JIT)
@@ -36,9 +43,7 @@ def _sgd(param, grad, buf, coefficients, nesterov, first_step):
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
         if momentum != 0:
-            b = g if first_step else momentum * buf[i] + damped * g
-            if abs(b) < tiny:
-                b = b - b
+            b = flush_to_zero(g if first_step else momentum * buf[i] + damped * g, tiny)
             buf[i] = b
             g = g + momentum * b if nesterov else b
         param[i] -= lr * g
@@ -60,21 +65,15 @@ def _rmsprop(param, grad, square_avg, grad_avg, buf, coefficients, centered):
     weight_decay, momentum, tiny = coefficients[4], coefficients[5], coefficients[6]
     for i in range(param.size):
         g = grad[i] + weight_decay * param[i]
-        s = alpha * square_avg[i] + rest * g * g
-        if s < tiny:
-            s = s - s
+        s = flush_to_zero(alpha * square_avg[i] + rest * g * g, tiny)
         square_avg[i] = s
         if centered:
-            a = grad_avg[i] + rest * (g - grad_avg[i])
-            if abs(a) < tiny:
-                a = a - a
+            a = flush_to_zero(grad_avg[i] + rest * (g - grad_avg[i]), tiny)
             grad_avg[i] = a
             s = s - a * a
         step = g / (np.sqrt(s) + eps)
         if momentum != 0:
-            step = momentum * buf[i] + step
-            if abs(step) < tiny:
-                step = step - step
+            step = flush_to_zero(momentum * buf[i] + step, tiny)
             buf[i] = step
         param[i] -= lr * step
 
@@ -87,19 +86,11 @@ def _adam(param, grad, exp_avg, exp_avg_sq, coefficients):
     for i in range(param.size):
         p = param[i] * decay
         g = grad[i] + weight_decay * p
-        m = exp_avg[i] + rest1 * (g - exp_avg[i])
-        if abs(m) < tiny:
-            m = m - m
-        v = beta2 * exp_avg_sq[i] + rest2 * g * g
-        if v < tiny:
-            v = v - v
+        m = flush_to_zero(exp_avg[i] + rest1 * (g - exp_avg[i]), tiny)
+        v = flush_to_zero(beta2 * exp_avg_sq[i] + rest2 * g * g, tiny)
         exp_avg[i] = m
         exp_avg_sq[i] = v
         param[i] = p - step_size * m / (np.sqrt(v) * inv_bias_sqrt + eps)
-
-
-# Below these sizes the numpy reference is as fast or faster (benchmarks/bench_kernels.py).
-MIN_SIZE = {"sgd": 2048, "adagrad": 0, "rmsprop": 0, "adam": 0}
 
 
 @functools.lru_cache(maxsize=256)
@@ -111,48 +102,20 @@ def _coefficients(dtype, *values):
     return array
 
 
-def _flat(param, *arrays):
-    """Flat views in memory order of the arrays (None -> empty) if they are all laid out like
-    `param` (row- or column-major contiguous) with its float dtype; else None."""
-    if param.dtype not in FLOATS:
-        return None
-    order = "C" if param.flags.c_contiguous else "F" if param.flags.f_contiguous else None
-    if order is None:
-        return None
-    flats = [param.reshape(-1, order=order)]
-    for array in arrays:
-        if array is None:
-            flats.append(flats[0][:0])
-        elif array.dtype != param.dtype or array.shape != param.shape or array.strides != param.strides:
-            return None
-        else:
-            flats.append(array.reshape(-1, order=order))
-    return flats
-
-
-def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay, first_step):
-    flats = _flat(param, grad, momentum_buffer if momentum else None) if param.size >= MIN_SIZE["sgd"] else None
-    if flats is None:
-        return reference.sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay,
-                             first_step)
+@compiled(reference.sgd, arrays=(0, 1, 2), min_size=2048)
+def sgd(flats, param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay, first_step):
     _sgd(*flats, _coefficients(param.dtype, lr, momentum, 1 - dampening, weight_decay), bool(nesterov),
          bool(first_step))
 
 
-def adagrad(param, grad, state_sum, clr, weight_decay, eps):
-    flats = _flat(param, grad, state_sum) if param.size >= MIN_SIZE["adagrad"] else None
-    if flats is None:
-        return reference.adagrad(param, grad, state_sum, clr, weight_decay, eps)
+@compiled(reference.adagrad, arrays=(0, 1, 2))
+def adagrad(flats, param, grad, state_sum, clr, weight_decay, eps):
     _adagrad(*flats, _coefficients(param.dtype, clr, weight_decay, eps))
 
 
-def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum, centered):
-    flats = None
-    if param.size >= MIN_SIZE["rmsprop"]:
-        flats = _flat(param, grad, square_avg, grad_avg if centered else None, momentum_buffer if momentum else None)
-    if flats is None:
-        return reference.rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay,
-                                 momentum, centered)
+@compiled(reference.rmsprop, arrays=(0, 1, 2, 3, 4))
+def rmsprop(flats, param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum,
+            centered):
     _rmsprop(*flats, _coefficients(param.dtype, lr, alpha, 1 - alpha, eps, weight_decay, momentum), bool(centered))
 
 
@@ -163,12 +126,6 @@ def _adam_coefficients(dtype, lr, beta1, beta2, eps, weight_decay, step, decoupl
                          0.0 if decoupled else weight_decay, decay, 1 / math.sqrt(1 - beta2 ** step))
 
 
-def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
-    flats = _flat(param, grad, exp_avg, exp_avg_sq) if param.size >= MIN_SIZE["adam"] else None
-    if flats is None:
-        return reference.adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled)
+@compiled(reference.adam, arrays=(0, 1, 2, 3))
+def adam(flats, param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
     _adam(*flats, _adam_coefficients(param.dtype, lr, beta1, beta2, eps, weight_decay, step, decoupled))
-
-
-for _name in ("sgd", "adagrad", "rmsprop", "adam"):
-    globals()[_name].__doc__ = getattr(reference, _name).__doc__

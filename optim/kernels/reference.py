@@ -1,4 +1,6 @@
 """The update rules in plain numpy, in place, as PyTorch's (single-tensor) implementations.
+Each rule's equations are in its optimiser's docstring (`optim.SGD`, ...), the one place they
+are written down.
 
 Every function takes the parameter `param`, its gradient `grad` and its state arrays, all of one
 floating dtype and shape, and updates `param` and the state in place; `grad` is not modified.
@@ -8,14 +10,7 @@ import numpy as np
 
 
 def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_decay, first_step):
-    """Stochastic gradient descent with momentum:
-
-        g = grad + weight_decay * param
-        b = g                                        on the first step (no dampening)
-        b = momentum * b + (1 - dampening) * g       afterwards
-        g = g + momentum * b  (nesterov)  or  g = b  (momentum > 0)
-        param = param - lr * g
-    """
+    """SGD with momentum, dampening, Nesterov momentum and weight decay: see `optim.SGD`."""
     g = grad + weight_decay * param if weight_decay else grad
     if momentum:
         if first_step:
@@ -28,27 +23,14 @@ def sgd(param, grad, momentum_buffer, lr, momentum, dampening, nesterov, weight_
 
 
 def adagrad(param, grad, state_sum, clr, weight_decay, eps):
-    """Adagrad, with clr = lr / (1 + (step - 1) * lr_decay) worked out by the caller:
-
-        g = grad + weight_decay * param
-        state_sum = state_sum + g²
-        param = param - clr * g / (sqrt(state_sum) + eps)
-    """
+    """Adagrad, with clr = lr / (1 + (step - 1) * lr_decay) worked out by the caller: see `optim.Adagrad`."""
     g = grad + weight_decay * param if weight_decay else grad
     state_sum += g * g
     param -= clr * g / (np.sqrt(state_sum) + eps)
 
 
 def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum, centered):
-    """RMSprop:
-
-        g = grad + weight_decay * param
-        square_avg = alpha * square_avg + (1 - alpha) * g²
-        grad_avg = grad_avg + (1 - alpha) * (g - grad_avg)            (centered only)
-        avg = sqrt(square_avg - grad_avg²) + eps  (centered)  or  sqrt(square_avg) + eps
-        b = momentum * b + g / avg;  param = param - lr * b           (momentum > 0)
-        param = param - lr * g / avg                                  (otherwise)
-    """
+    """RMSprop, plain or centered, with momentum and weight decay: see `optim.RMSprop`."""
     g = grad + weight_decay * param if weight_decay else grad
     square_avg *= alpha
     square_avg += (1 - alpha) * g * g
@@ -66,14 +48,8 @@ def rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, 
 
 
 def adam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, step, decoupled):
-    """Adam (decoupled=False) and AdamW (decoupled=True), bias-corrected; `step` counts from 1:
-
-        param = param * (1 - lr * weight_decay)                       (AdamW)
-        g = grad + weight_decay * param                               (Adam)
-        m = m + (1 - beta1) * (g - m)
-        v = beta2 * v + (1 - beta2) * g²
-        param = param - lr / (1 - beta1**step) * m / (sqrt(v) / sqrt(1 - beta2**step) + eps)
-    """
+    """Adam (decoupled=False) and AdamW (decoupled=True), bias-corrected, `step` counting from 1:
+    see `optim.Adam` and `optim.AdamW`."""
     g = grad
     if weight_decay:
         if decoupled:

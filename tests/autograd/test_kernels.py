@@ -6,7 +6,10 @@ import sys
 import numpy as np
 import pytest
 
+from autograd import kernels
 from autograd.kernels import jit, reference
+
+FROM_OUTPUT = [name for name in kernels.NAMES if name.endswith("_backward")]  # (grad, out) -> grad in
 
 
 def layouts(rng, dtype):
@@ -25,7 +28,7 @@ LAYOUTS = ("contiguous", "transposed", "strided", "small", "zero-d")
 FLOATS = (np.float32, np.float64)
 
 
-@pytest.mark.parametrize("name", ["relu_backward", "sigmoid_backward", "tanh_backward"])
+@pytest.mark.parametrize("name", FROM_OUTPUT)
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_backward_from_output_agrees(name, layout, dtype):
@@ -37,21 +40,21 @@ def test_backward_from_output_agrees(name, layout, dtype):
     np.testing.assert_allclose(getattr(jit, name)(grad, out), expected, **tolerance)
 
 
-@pytest.mark.parametrize("name", ["relu_backward", "sigmoid_backward", "tanh_backward"])
+@pytest.mark.parametrize("name", FROM_OUTPUT)
 def test_backward_from_output_with_a_broadcast_gradient(name):
     out = np.random.default_rng(2).standard_normal((128, 96)).astype(np.float32)
     grad = np.broadcast_to(np.float32(0.5), out.shape)
     np.testing.assert_allclose(getattr(jit, name)(grad, out), getattr(reference, name)(grad, out), rtol=1e-6)
 
 
-@pytest.mark.parametrize("name, kernel, constants", [("relu_backward", jit._relu_backward, ()),
-                                                     ("sigmoid_backward", jit._sigmoid_backward, (1.0,)),
-                                                     ("tanh_backward", jit._tanh_backward, (1.0,))])
-def test_compiled_loops_match_the_reference(name, kernel, constants):
+@pytest.mark.parametrize("name", FROM_OUTPUT)
+def test_compiled_loops_match_the_reference(name):
+    loop = getattr(jit, "_" + name)
     rng = np.random.default_rng(3)
     grad, out = rng.standard_normal(1000), rng.standard_normal(1000)
     result = np.empty_like(grad)
-    kernel(grad, out, result, *constants)
+    takes_one = loop.py_func.__code__.co_argcount == 4  # (grad, out, result, one)
+    loop(grad, out, result, *([1.0] if takes_one else []))
     np.testing.assert_allclose(result, getattr(reference, name)(grad, out), rtol=1e-12, atol=1e-15)
 
 
@@ -100,3 +103,20 @@ def test_numpy_switch_runs_without_numba():
     result = subprocess.run([sys.executable, "-c", code], env={"AUTOGRAD_KERNELS": "numpy", "PATH": ""},
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_every_kernel_has_a_reference_and_a_test_here():
+    for name in kernels.NAMES:
+        assert callable(getattr(reference, name)), name
+    assert set(kernels.NAMES) == {*FROM_OUTPUT, "sigmoid", "softmax_cross_entropy"}
+
+
+def test_bind_falls_back_to_the_reference_where_no_compiled_version_exists(monkeypatch):
+    monkeypatch.setattr(kernels, "BACKEND", "numba")
+    namespace = {}
+    kernels.bind(namespace, ("sigmoid", "relu_backward"), reference, "autograd.kernels.jit")
+    x = np.linspace(-3, 3, 7)
+    np.testing.assert_array_equal(namespace["sigmoid"](x), 1 / (1 + np.exp(-x)))
+    np.testing.assert_array_equal(namespace["relu_backward"](x, x), np.where(x > 0, x, 0))
+    assert namespace["sigmoid"] is reference.sigmoid and not hasattr(jit, "sigmoid")
+    assert namespace["relu_backward"] is jit.relu_backward

@@ -89,6 +89,31 @@ def test_subset_and_random_split():
 def test_loader_argument_errors():
     with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
         DataLoader(numbered(), 0)
+    with pytest.raises(ValueError, match="batch_size must be a positive int, got True"):
+        DataLoader(numbered(), True)
+
+
+def test_a_numpy_integer_batch_size_is_an_int():
+    loader = DataLoader(numbered(), np.int64(4))
+    assert len(loader) == 3 and [len(batch[0]) for batch in loader] == [4, 4, 2]
+
+
+class Overstated(Dataset):
+    """Says it has 10 samples but holds 8."""
+
+    samples = [(ag.zeros(2), ag.tensor(0))] * 8
+
+    def __len__(self):
+        return 10
+
+    def __getitem__(self, index):
+        return self.samples[index]
+
+
+def test_a_dataset_whose_len_overstates_its_data_is_named():
+    with pytest.raises(IndexError, match=r"reading samples 8-9 of a Overstated whose __len__ is 10 failed "
+                                         r"\(IndexError: list index out of range\); does __len__ overstate"):
+        list(DataLoader(Overstated(), 4))
 
 
 # --- IDX and MNIST -----------------------------------------------------------------------------

@@ -132,6 +132,10 @@ def _snapshot(model):
     (lambda s: s.update(extra=ag.zeros(1)), "unexpected keys \\['extra'\\]"),
     (lambda s: s.update({"2.inner.weight": ag.zeros(3, 3)}), "'2.inner.weight' has shape \\(3, 3\\) in the state dict "
                                                              "but \\(2, 3\\) in the model"),
+    # a string array of the right shape in the last key: the keys before it must stay as they were
+    (lambda s: s.update({"2.inner.bias": np.full(3, "x")}),
+     "'2.inner.bias' holds <U1 values \\(ndarray\\), not numbers"),
+    (lambda s: s.update({"0.weight": None}), "'0.weight' holds object values \\(NoneType\\), not numbers"),
 ])
 def test_a_failed_load_names_the_problem_and_leaves_the_model_unchanged(change, message):
     model, other = net(), net()
@@ -185,3 +189,31 @@ def test_repr_shows_the_tree():
     text = repr(net())
     assert "(0): Linear(in_features=4, out_features=3, bias=True)" in text
     assert "(inner): Linear(in_features=3, out_features=2, bias=True)" in text
+
+
+def write_npy(array):
+    def write(path):
+        with open(path, "wb") as file:
+            np.save(file, array, allow_pickle=True)
+    return write
+
+
+@pytest.mark.parametrize("write, reason", [
+    (write_npy(np.zeros(3)), "it holds a single ndarray, not an archive"),
+    (write_npy(np.array([None])), "Object arrays cannot be loaded"),
+    (lambda path: path.write_bytes(b"PK\x03\x04 not really a zip"), "File is not a zip file"),
+])
+def test_loading_a_file_that_is_not_a_saved_state_dict_names_it(tmp_path, write, reason):
+    path = tmp_path / "weights.npz"
+    write(path)
+    with pytest.raises(ValueError, match=f"nn.load: .*weights.npz could not be read \\(.*{reason}.*\\); expected an "
+                                         ".npz archive of arrays written by nn.save"):
+        nn.load(path)
+
+
+def test_loading_a_truncated_archive_names_it(tmp_path):
+    path = tmp_path / "model.npz"
+    nn.save(net(), path)
+    path.write_bytes(path.read_bytes()[:-40])  # the end of the central directory cut off
+    with pytest.raises(ValueError, match="nn.load: .*model.npz could not be read"):
+        nn.load(path)

@@ -152,3 +152,105 @@ def test_the_shallow_mnist_net_reaches_85_percent_on_held_out_digits():
                      DataLoader(mnist(), 128, shuffle=True), epochs=10,
                      val_loader=DataLoader(mnist(train=False), 1000), progress=False)
     assert history.history["val_accuracy"][-1] >= 0.85
+
+
+# --- non-finite losses and bad arguments -------------------------------------------------------
+def with_nan(row, n=12, column=1):
+    """`n` separable points whose row `row` holds a NaN at `column`."""
+    data = blobs(n)
+    data.tensors[0].data[row, column] = np.nan
+    return data
+
+
+def sgd_fit(data, **kwargs):
+    ag.manual_seed(0)
+    model = nn.Linear(2, 2)
+    options = dict(epochs=2, progress=False, metrics=())
+    history = nn.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(data, 4),
+                     **{**options, **kwargs})
+    return model, history
+
+
+def test_a_nan_input_stops_fit_with_an_error_naming_epoch_step_and_element():
+    # row 9 is in the third batch of 4 (step 3), where it is element 1
+    with pytest.raises(nn.NonFiniteLoss, match=r"fit: the loss is nan at epoch 1, step 3 \(counting from 1\): in its "
+                                               r"inputs, element 1 of the batch holds nan \(at index \(1, 1\)\)"):
+        sgd_fit(with_nan(9))
+
+
+def test_stop_keeps_the_weights_of_the_last_finite_step():
+    with pytest.warns(RuntimeWarning, match="epoch 1, step 3 .*; training stopped"):
+        model, history = sgd_fit(with_nan(9), nonfinite="stop")
+    x, y = blobs(12).tensors
+    finite = TensorDataset(x[:8], y[:8])  # the two batches before the NaN
+    expected, _ = sgd_fit(finite, epochs=1)
+    for ours, theirs in zip(model.parameters(), expected.parameters()):
+        np.testing.assert_array_equal(ours.data, theirs.data)
+    assert history.epochs == 0 and history.stopped_epoch == 0
+
+
+def test_ignore_trains_on_through_nan():
+    _, history = sgd_fit(with_nan(9), nonfinite="ignore")
+    assert history.epochs == 2 and np.isnan(history.history["loss"]).all()
+
+
+def test_a_nan_in_the_validation_data_is_named():
+    with pytest.raises(nn.NonFiniteLoss, match=r"validation loss is nan after epoch 1: in batch 1 of its inputs "
+                                               r"\(counting from 0\), element 2 of the batch holds nan"):
+        sgd_fit(blobs(12), val_loader=DataLoader(with_nan(6), 4))
+
+
+def test_diverged_weights_are_named_when_the_inputs_are_finite():
+    ag.manual_seed(0)
+    model = nn.Linear(2, 2)
+    model.weight.data[0, 0] = np.inf
+    with pytest.raises(nn.NonFiniteLoss, match=r"its inputs are finite but the parameters \['weight'\] are not"):
+        nn.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(blobs(8), 4),
+               progress=False)
+
+
+def test_early_stopping_never_takes_nan_as_its_best():
+    val_losses = [float("nan"), 0.9, float("nan"), 0.95, 1.0]
+    model = Recorder(val_losses)
+    stopper = nn.EarlyStopping(patience=1, restore_best_weights=True)
+    data = DataLoader(TensorDataset(ag.zeros(2, 1), ag.zeros(2)), 2)
+    history = nn.fit(model, lambda output, target: output.mean(), optim.SGD(model.parameters(), lr=0.0), data,
+                     epochs=5, val_loader=data, callbacks=[EpochCounter(model), stopper], metrics=(), progress=False,
+                     nonfinite="ignore")
+    # epoch 1 (0.9) is the best; the NaNs of epochs 0 and 2 neither improve nor reset the count
+    assert history.best_epoch == 1 and history.stopped_epoch == 3 and model.weight.item() == 1
+
+
+def test_early_stopping_never_restores_non_finite_weights():
+    model = nn.Linear(1, 1)
+    stopper = nn.EarlyStopping(restore_best_weights=True)
+    stopper.on_train_begin(model)
+    model.weight.data[...] = np.nan
+    stopper.on_epoch_end(0, {"val_loss": 0.5}, model)   # the best value, but with NaN weights: not kept
+    model.weight.data[...] = 2.0
+    stopper.on_train_end(model)
+    assert model.weight.item() == 2.0
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda m, o: nn.fit(m, nn.CrossEntropyLoss(), o, blobs(8), progress=False), TypeError,
+     r"fit's train_loader must give batches, got a TensorDataset \(a dataset of samples\): wrap it as "
+     r"DataLoader\(dataset, batch_size=...\)"),
+    (lambda m, o: nn.fit(m, nn.CrossEntropyLoss(), o, DataLoader(blobs(8), 4), val_loader=blobs(8), progress=False),
+     TypeError, "fit's val_loader must give batches, got a TensorDataset"),
+    (lambda m, o: nn.evaluate(m, nn.CrossEntropyLoss(), blobs(8)), TypeError,
+     "evaluate's loader must give batches, got a TensorDataset"),
+    (lambda m, o: nn.fit(m, nn.CrossEntropyLoss(), o, [], progress=False), ValueError,
+     r"fit's train_loader gave no batches \(an empty loader\)"),
+    (lambda m, o: nn.evaluate(m, nn.CrossEntropyLoss(), []), ValueError, "evaluate's loader gave no batches"),
+    (lambda m, o: nn.fit(m, nn.CrossEntropyLoss(), o, DataLoader(blobs(8), 4), epochs=-3), ValueError,
+     "fit: epochs must be an int >= 0, got -3"),
+    (lambda m, o: nn.fit(m, nn.CrossEntropyLoss(), o, DataLoader(blobs(8), 4), epochs=2.5), ValueError,
+     "fit: epochs must be an int >= 0, got 2.5"),
+    (lambda m, o: nn.fit(m, nn.CrossEntropyLoss(), o, DataLoader(blobs(8), 4), nonfinite="skip"), ValueError,
+     r"fit: nonfinite must be one of \('raise', 'stop', 'ignore'\), got 'skip'"),
+])
+def test_bad_fit_and_evaluate_arguments_are_named(call, error, message):
+    model = nn.Linear(2, 2)
+    with pytest.raises(error, match=message):
+        call(model, optim.SGD(model.parameters(), lr=0.1))

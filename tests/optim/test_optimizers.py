@@ -5,6 +5,7 @@ import pytest
 
 import autograd as ag
 import optim
+from optim import kernels
 from optim.kernels import jit, reference
 
 
@@ -157,11 +158,11 @@ def layouts(shape, dtype):
     }
 
 
-@pytest.mark.parametrize("name", sorted(KERNEL_ARGS))
+@pytest.mark.parametrize("name", kernels.NAMES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("layout", ["contiguous", "column-major", "strided", "small"])
 def test_fused_updates_agree_with_the_references(name, dtype, layout, monkeypatch):
-    monkeypatch.setattr(jit, "MIN_SIZE", dict.fromkeys(jit.MIN_SIZE, 0))  # the kernel at every size
+    monkeypatch.setattr(getattr(jit, name), "min_size", 0)  # the kernel at every size
     make = layouts((64, 33), dtype)[layout]
     arrays = [make() for _ in range(5)]   # param, grad, three state arrays
     arrays[2] += 1  # a valid RMSprop state: square_avg above grad_avg²
@@ -297,3 +298,36 @@ def test_step_with_a_closure_returns_its_loss():
         return loss
 
     assert opt.step(closure).item() == 9.0 and w.item() == pytest.approx(2.4)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda p: optim.SGD(p, lr=float("nan")), ValueError, "SGD: lr must be finite, got nan"),
+    (lambda p: optim.SGD(p, lr=float("inf")), ValueError, "SGD: lr must be finite, got inf"),
+    (lambda p: optim.SGD(p, lr="0.1"), TypeError, r"SGD: lr must be a real number, got '0.1' \(str\)"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=None), TypeError, "SGD: momentum must be a real number, got None"),
+    (lambda p: optim.Adam(p, betas=0.9), TypeError, "Adam: betas must be a tuple of 2 numbers, got 0.9"),
+    (lambda p: optim.Adam(p, betas=(0.9, float("nan"))), ValueError, "Adam: betas must be finite, got nan"),
+    (lambda p: optim.Adam(p, weight_decay=float("nan")), ValueError, "Adam: weight_decay must be finite, got nan"),
+    (lambda p: optim.AdamW(p, eps=True), TypeError, r"AdamW: eps must be a real number, got True \(bool\)"),
+    (lambda p: optim.RMSprop(p, alpha=float("nan")), ValueError, "RMSprop: alpha must be finite, got nan"),
+    (lambda p: optim.Adagrad(p, lr_decay=float("-inf")), ValueError, "Adagrad: lr_decay must be finite, got -inf"),
+    (lambda p: optim.SGD([{"params": p, "lr": float("nan")}], lr=0.1), ValueError, "SGD: lr must be finite"),
+    (lambda p: optim.SGD([{"params": p, "momentum": -1.0}], lr=0.1), ValueError, "SGD: invalid momentum -1.0"),
+])
+def test_hyperparameters_that_are_not_finite_numbers_are_named(make, error, message):
+    w = ag.ones(2, requires_grad=True)
+    with pytest.raises(error, match=message):
+        make([w])
+
+
+def test_a_model_instead_of_its_parameters_is_named():
+    import nn
+
+    with pytest.raises(TypeError, match=r"SGD: params must be an iterable of tensors, got a Linear; pass "
+                                        r"model.parameters\(\)"):
+        optim.SGD(nn.Linear(2, 2), lr=0.1)
+
+
+def test_numpy_numbers_and_lists_are_accepted_as_hyperparameters():
+    opt = optim.Adam([ag.ones(2, requires_grad=True)], lr=np.float32(0.5), betas=[0.8, 0.9], eps=1)
+    assert opt.param_groups[0]["betas"] == (0.8, 0.9) and opt.param_groups[0]["lr"] == np.float32(0.5)
