@@ -5,6 +5,7 @@ anything with `step()` (given the monitored loss when its `step` takes `metrics`
 ReduceLROnPlateau), so `nn` never imports `optim`.
 """
 import inspect
+import functools
 import math
 import numbers
 import warnings
@@ -200,16 +201,23 @@ def _progress_bar(progress, total, description):
     return tqdm(total=total, desc=description, unit="batch", disable=not progress)
 
 
-def _train_step(model, loss_fn, optimizer, inputs, target, callbacks, clipping, nonfinite):
-    """One optimiser step on one batch; returns (output, loss value). A non-finite loss is
-    returned before its backward unless `nonfinite` is "ignore", so it changes nothing."""
+def _gradients(model, loss_fn, optimizer, inputs, target):
+    """zero_grad, forward, loss and backward: the part of a step that `fit(compile=True)`
+    compiles. Returns (output, loss)."""
     optimizer.zero_grad()
     output = model(inputs)
     loss = loss_fn(output, target)
+    loss.backward()
+    return output, loss
+
+
+def _train_step(gradients, model, optimizer, inputs, target, callbacks, clipping, nonfinite):
+    """One optimiser step on one batch; returns (output, loss value). A non-finite loss is
+    returned before the optimiser's step unless `nonfinite` is "ignore", so it changes nothing."""
+    output, loss = gradients(inputs, target)
     value = loss.item()
     if nonfinite != "ignore" and not math.isfinite(value):
         return output, value
-    loss.backward()
     for callback in callbacks:
         callback.on_step_begin(model)
     clip_grad_norm, clip_grad_value = clipping
@@ -223,7 +231,7 @@ def _train_step(model, loss_fn, optimizer, inputs, target, callbacks, clipping, 
     return output, value
 
 
-def _train_epoch(model, loss_fn, optimizer, loader, functions, callbacks, clipping, nonfinite, epoch, bar):
+def _train_epoch(model, gradients, optimizer, loader, functions, callbacks, clipping, nonfinite, epoch, bar):
     """One pass over `loader` in train mode; returns the loss and metrics averaged over its
     samples, as the model was at each step. Raises NonFiniteLoss at a non-finite loss unless
     `nonfinite` is "ignore"."""
@@ -231,7 +239,7 @@ def _train_epoch(model, loss_fn, optimizer, loader, functions, callbacks, clippi
     totals, count = dict.fromkeys(["loss", *functions], 0.0), 0
     for step, batch in enumerate(loader):
         inputs, target = _inputs_and_target(batch)
-        output, value = _train_step(model, loss_fn, optimizer, inputs, target, callbacks, clipping, nonfinite)
+        output, value = _train_step(gradients, model, optimizer, inputs, target, callbacks, clipping, nonfinite)
         if nonfinite != "ignore" and not math.isfinite(value):
             raise NonFiniteLoss("fit: " + explain(value, f"epoch {epoch + 1}, step {step + 1} (counting from 1)",
                                                   inputs, target, model))
@@ -274,7 +282,7 @@ def _check_fit_arguments(train_loader, val_loader, epochs, nonfinite):
 
 
 def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metrics=("accuracy",), callbacks=(),
-        scheduler=None, clip_grad_norm=None, clip_grad_value=None, progress=True, nonfinite="raise"):
+        scheduler=None, clip_grad_norm=None, clip_grad_value=None, progress=True, nonfinite="raise", compile=False):
     """Train `model` for `epochs` passes over `train_loader` and return a `History`.
 
     Each step: zero the gradients, loss_fn(model(inputs), targets).backward(), optionally clip
@@ -284,7 +292,11 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     scheduler's step and the callbacks (any may stop training). `progress` shows a tqdm bar per
     epoch with the running loss.
 
-    A NaN or infinite loss (training, or validation) is caught before its backward: by default
+    `compile=True` compiles the zero_grad, forward, loss and backward of each step with
+    `ag.compile` (the same values, less time); the optimiser's step, clipping and callbacks run
+    after it as they do eagerly.
+
+    A NaN or infinite loss (training, or validation) is caught before the optimiser's step: by default
     (`nonfinite="raise"`) with a `NonFiniteLoss` naming the epoch, the step and the first batch
     element with a non-finite input; `"stop"` warns and ends training there, the weights as the
     last finite step left them and the unfinished epoch not logged; `"ignore"` trains on.
@@ -305,10 +317,13 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     history = History()
     for callback in callbacks:
         callback.on_train_begin(model)
+    gradients = functools.partial(_gradients, model, loss_fn, optimizer)
+    if compile:
+        gradients = ag.compile(gradients)
     for epoch in range(epochs):
         try:
             with _progress_bar(progress, len(train_loader), f"epoch {epoch + 1}/{epochs}") as bar:
-                logs = _train_epoch(model, loss_fn, optimizer, train_loader, functions, callbacks,
+                logs = _train_epoch(model, gradients, optimizer, train_loader, functions, callbacks,
                                     (clip_grad_norm, clip_grad_value), nonfinite, epoch, bar)
                 if val_loader is not None:
                     logs.update(_validate(model, loss_fn, val_loader, functions, nonfinite, epoch))
