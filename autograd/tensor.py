@@ -42,9 +42,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, dtype=None, requires_grad=False):
-        from .creation import as_array
-
-        _init(self, as_array(data, dtype), None)
+        _init(self, dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype), None)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -1,7 +1,7 @@
 """Reductions over `axis` (None, or a tuple of non-negative axes) with `keepdims`."""
 import numpy as np
 
-from ..backends import sum_leading
+from ..arrays import sum_leading
 from ..function import Function
 
 

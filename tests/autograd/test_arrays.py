@@ -1,10 +1,10 @@
-"""The backend helpers agree with plain numpy: `sum_leading` (a BLAS product with ones where it
+"""The plain-array helpers agree with plain numpy: `sum_leading` (a BLAS product with ones where it
 can) against `np.sum`, over layouts, dtypes and counts of summed axes; `broadcast_view` against
 `np.broadcast_to`."""
 import numpy as np
 import pytest
 
-from autograd.backends import broadcast_view, sum_leading
+from autograd.arrays import broadcast_view, sum_leading
 
 rng = np.random.default_rng(0)
 ARRAYS = {
