@@ -111,3 +111,14 @@ def prod_of_others(x, axis):
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     others = (before * after).reshape(moved.shape)
     return np.transpose(others, np.argsort(kept + list(axes)))
+
+
+def share_of_extremes(x, axis, largest):
+    """1 / k at each of the k places where `x` reaches its largest (or smallest) value over `axis`,
+    0 elsewhere: how amax and amin share their gradient between ties.
+
+    >>> share_of_extremes(np.array([1.0, 3.0, 3.0]), None, True).tolist()
+    [0.0, 0.5, 0.5]
+    """
+    is_best = x == (np.max if largest else np.min)(x, axis=axis, keepdims=True)
+    return is_best / is_best.sum(axis=axis, keepdims=True, dtype=x.dtype)

@@ -63,6 +63,7 @@ class NumpyBackend:
     sum_leading = staticmethod(arrays.sum_leading)
     scatter_into_zeros = staticmethod(arrays.scatter_into_zeros)
     prod_of_others = staticmethod(arrays.prod_of_others)
+    share_of_extremes = staticmethod(arrays.share_of_extremes)
 
     @staticmethod
     def sum(x, axis, keepdims):
@@ -71,10 +72,6 @@ class NumpyBackend:
     @staticmethod
     def astype(x, dtype):
         return x.astype(dtype)
-
-    @staticmethod
-    def constant(array):
-        return array
 
     @staticmethod
     def sigmoid(x):
@@ -115,12 +112,10 @@ class TensorBackend:
 
     @staticmethod
     def sign(x):
-        return Tensor._make(np.sign(x.data))
+        return ops.Sign.apply(x)
 
     @staticmethod
     def where(condition, a, b):
-        if isinstance(condition, Tensor):
-            condition = condition.data
         return ops.Where.apply(condition, a, b)
 
     @staticmethod
@@ -162,10 +157,6 @@ class TensorBackend:
         return ops.Cast.apply(x, dtype=dtype)
 
     @staticmethod
-    def constant(array):
-        return Tensor._make(array)
-
-    @staticmethod
     def scatter_into_zeros(grad, index, shape):
         return ops.ScatterIntoZeros.apply(grad, index=index, shape=shape)
 
@@ -173,6 +164,10 @@ class TensorBackend:
     def prod_of_others(x, axis):
         # Second derivatives of prod go through out / x, so they assume no zero inputs.
         return ops.Prod.apply(x, axis=axis, keepdims=True) / x
+
+    @staticmethod
+    def share_of_extremes(x, axis, largest):
+        return ops.ShareOfExtremes.apply(x, axis=axis, largest=largest)
 
     @staticmethod
     def relu_backward(grad, out):

@@ -106,7 +106,7 @@ class Function:
     def release(self):
         """Drop what was saved for backward (inputs, their arrays, the output), keeping the graph's
         edges and what `meta` says of the output. Ops that keep large arrays of their own on
-        `self` drop them too (see fused.py)."""
+        `self` drop them too (see ops/loss.py)."""
         self.inputs = self.saved = self.options = None
 
     @property

@@ -303,7 +303,7 @@ class Module:
         for key, array in arrays.items():
             target = own[key]
             np.copyto(target.data, array, casting="unsafe")
-            target._bump_version()
+            target.mark_changed()
         return IncompatibleKeys(missing, unexpected)
 
     # --- description ----------------------------------------------------------------------------

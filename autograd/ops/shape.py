@@ -38,7 +38,7 @@ class Expand(_View):
 
 
 class Index(_View):
-    """x[index] with a normalised index (see `functions.normalise_index`)."""
+    """x[index] with a normalised index (see `api.normalise_index`)."""
 
     def forward(self, x, index):
         return x[index]
