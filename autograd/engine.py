@@ -101,50 +101,66 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
         while follow or ready:
             if follow:
                 node, grad = follow
-                follow = None
             else:
                 node = heappop(ready)[1]
                 grad = pending.pop(node)
-            saved = node.saved
-            if saved is None:
-                raise RuntimeError(
-                    f"trying to backward through the graph a second time: {node.name} already released what "
-                    "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
-                )
-            if node.hooks:
-                grad = _run_hooks(node.hooks, grad, create_graph)
-            if node.retained is not None or targets:
-                accumulator.to_non_leaf(node, grad)
-            if node.seq < last_change:
-                node.check_versions()
-            inputs = node.inputs
-            if create_graph:
-                saved = list(inputs)
-                if node.saves_output:
-                    saved.append(type(node).apply(*inputs, **node.options))
-            input_grads = node.backward(xp, grad, *saved)
-            for arg, edge, input_grad in zip(inputs, node.edges, input_grads):
-                if edge is None or input_grad is None:
-                    continue
-                data = arg.data
-                if input_grad.shape != data.shape:
-                    input_grad = backends.unbroadcast(xp, input_grad, data.shape, node.name)
-                if input_grad.dtype is not data.dtype and input_grad.dtype != data.dtype:
-                    input_grad = xp.astype(input_grad, data.dtype)
-                if edge is arg:
-                    accumulator.to_leaf(arg, input_grad)
-                elif not (follow or ready):
-                    follow = edge, input_grad
-                else:
-                    if follow:
-                        _pass_down(pending, ready, *follow)
-                        follow = None
-                    _pass_down(pending, ready, edge, input_grad)
+            input_grads = _step(node, grad, xp, accumulator, last_change, create_graph, targets)
+            follow = _route(node, input_grads, xp, accumulator, pending, ready)
             if not retain_graph:
                 node.release()
     finally:
         _GradMode.enabled = recording
     return accumulator.captured()
+
+
+def _step(node, grad, xp, accumulator, last_change, create_graph, targets):
+    """One recorded op's backward, given the gradient of its output: its hooks run first, a
+    retained (or requested) gradient is kept, its saved inputs are checked for in-place changes.
+    Returns one gradient per input (None where none is needed)."""
+    saved = node.saved
+    if saved is None:
+        raise RuntimeError(
+            f"trying to backward through the graph a second time: {node.name} already released what "
+            "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
+        )
+    if node.hooks:
+        grad = _run_hooks(node.hooks, grad, create_graph)
+    if node.retained is not None or targets:
+        accumulator.to_non_leaf(node, grad)
+    if node.seq < last_change:
+        node.check_versions()
+    if create_graph:
+        saved = list(node.inputs)
+        if node.saves_output:
+            # The output was saved as a bare array, off the tape: re-run the op to have it as a
+            # recorded tensor, so that second derivatives flow through it to the inputs.
+            saved.append(type(node).apply(*node.inputs, **node.options))
+    return node.backward(xp, grad, *saved)
+
+
+def _route(node, input_grads, xp, accumulator, pending, ready):
+    """Hand each input's gradient on, summed back to the input's shape and cast to its dtype: into
+    a leaf's `.grad`, or to the op that made the input. Returns (op, gradient) when that op may
+    run next straight away (a chain: nothing else pending), else None."""
+    follow = None
+    for arg, edge, input_grad in zip(node.inputs, node.edges, input_grads):
+        if edge is None or input_grad is None:
+            continue
+        data = arg.data
+        if input_grad.shape != data.shape:
+            input_grad = backends.unbroadcast(xp, input_grad, data.shape, node.name)
+        if input_grad.dtype is not data.dtype and input_grad.dtype != data.dtype:
+            input_grad = xp.astype(input_grad, data.dtype)
+        if edge is arg:
+            accumulator.to_leaf(arg, input_grad)
+        elif not (follow or ready):
+            follow = edge, input_grad
+        else:
+            if follow:
+                _pass_down(pending, ready, *follow)
+                follow = None
+            _pass_down(pending, ready, edge, input_grad)
+    return follow
 
 
 def _pass_down(pending, ready, node, grad):

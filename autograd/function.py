@@ -56,14 +56,15 @@ class Function:
                 else:
                     arrays.append(arg)
                 edges.append(None)
+            if not needs_grad:
+                edges = None
         else:
-            arrays = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
-            needs_grad = False
+            arrays, edges = _arrays(args), None
         out = node.forward(*arrays, **options) if options else node.forward(*arrays)
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
         result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
-        if needs_grad:
+        if edges is not None:
             node.seq = Clock.tick()
             node.inputs, node.edges, node.options = args, edges, options
             # Kept after backward too, for drawing the graph: the output's shape and dtype, and
@@ -129,3 +130,12 @@ class Function:
 
     def __repr__(self):
         return f"<{self.name} #{self.seq}>"
+
+
+
+def _arrays(args):
+    """The arrays of an op's arguments (tensors' data; anything else as it is)."""
+    arrays = []
+    for arg in args:  # a loop: faster than a list comprehension for an op's few arguments
+        arrays.append(arg.data if isinstance(arg, Tensor) else arg)
+    return arrays
