@@ -8,18 +8,25 @@ import numpy as np
 from ..function import Function
 
 
-class _Elementwise(Function):
-    """`ufunc` of the input arrays (a Python number on the right is used as it is)."""
+class _Binary(Function):
+    """`ufunc(a, b)` (a Python number as b is used as it is)."""
 
     differentiable = False
     ufunc = None
 
-    def forward(self, *arrays):
-        return self.ufunc(*arrays)
+    def forward(self, a, b):
+        return self.ufunc(a, b)
 
 
-def _elementwise(name, ufunc, doc):
-    return type(name, (_Elementwise,), {"ufunc": staticmethod(ufunc), "__doc__": doc, "__module__": __name__})
+class _Unary(_Binary):
+    """`ufunc(x)`."""
+
+    def forward(self, x):
+        return self.ufunc(x)
+
+
+def _elementwise(name, ufunc, doc, base=_Binary):
+    return type(name, (base,), {"ufunc": staticmethod(ufunc), "__doc__": doc, "__module__": __name__})
 
 
 Equal = _elementwise("Equal", np.equal, "a == b")
@@ -31,5 +38,6 @@ GreaterEqual = _elementwise("GreaterEqual", np.greater_equal, "a >= b")
 LogicalAnd = _elementwise("LogicalAnd", np.logical_and, "a and b")
 LogicalOr = _elementwise("LogicalOr", np.logical_or, "a or b")
 LogicalXor = _elementwise("LogicalXor", np.logical_xor, "a xor b")
-LogicalNot = _elementwise("LogicalNot", np.logical_not, "not x")
-Sign = _elementwise("Sign", np.sign, "-1, 0 or 1 by the sign of each element (a value: no gradient flows through it)")
+LogicalNot = _elementwise("LogicalNot", np.logical_not, "not x", _Unary)
+Sign = _elementwise("Sign", np.sign, "-1, 0 or 1 by the sign of each element (a value: no gradient flows through it)",
+                    _Unary)
