@@ -1,8 +1,9 @@
 """The public functions on tensors: argument checks, then a primitive or a composition of them.
 
-Everything here is available both as `autograd.name(x, ...)` and as the method `x.name(...)`
-(see `registry.py`). Softmax, logsumexp, mean, var and friends are compositions of primitives,
-so they need no gradient code of their own.
+Most of it is available both as `autograd.name(x, ...)` and as the method `x.name(...)`; the
+operators (`==`, `&`, ...) and methods such as `x.float()` are defined here too and bound in
+`registry.py`. Softmax, logsumexp, mean, var and friends are compositions of primitives, so they
+need no gradient code of their own.
 """
 from collections import namedtuple
 
