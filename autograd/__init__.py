@@ -12,7 +12,7 @@ from . import allocator  # noqa: F401  (tunes glibc malloc for training loops; s
 from .tensor import Tensor
 from .dtypes import float32, float64, int64, bool_ as bool  # noqa: A001  (as torch.bool)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .functions import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp, cos, div, elu, exp,
+from .api import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp, cos, cross_entropy, div, elu, exp,
                         expand, flatten, leaky_relu, linear, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                         minimum, mul, neg, pad, permute, pow, prod, relu, reshape, sigmoid, sin, softmax, softplus,
                         sqrt, squeeze, stack, std, sub, sum, tanh, to, transpose, unsqueeze, var, where)
@@ -24,7 +24,6 @@ from .engine import grad
 from .gradcheck import GradcheckError, gradcheck
 from .higher import hessian, hvp
 from .graph import draw_graph
-from .fused import cross_entropy
 from .function import Function
 from .compiler import capture_as_call, compile  # noqa: A004  (as torch.compile)
 

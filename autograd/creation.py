@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import dtypes
+from .dtypes import as_array
 from .tensor import Recording, Tensor
 
 
@@ -34,33 +35,6 @@ def _draw(method, **arguments):
     return array
 
 
-def as_array(data, dtype=None):
-    """`data` as a new numpy array of a supported dtype (floats default to float32)."""
-    if isinstance(data, Tensor):
-        data = data.data
-    if dtype is not None:
-        dtype = dtypes.as_dtype(dtype)
-    elif isinstance(data, np.ndarray):
-        dtype = _supported(data.dtype)
-    else:
-        inferred = np.asarray(data)
-        if inferred.dtype == object or inferred.dtype.kind not in "biuf":
-            raise ValueError(f"cannot make a tensor from {type(data).__name__} data of dtype {inferred.dtype}")
-        dtype = _supported(inferred.dtype, python=True)
-        data = inferred
-    return np.array(data, dtype=dtype)
-
-
-def _supported(dtype, python=False):
-    if dtype.kind == "f":
-        return dtypes.DEFAULT_FLOAT if python or dtype not in dtypes.SUPPORTED else dtype
-    if dtype.kind in "iu":
-        return dtypes.int64
-    if dtype.kind == "b":
-        return dtypes.bool_
-    raise ValueError(f"dtype {dtype} is not supported; use float32, float64, int64 or bool")
-
-
 def _shape(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
@@ -90,7 +64,7 @@ def tensor(data, dtype=None, requires_grad=False):
     >>> ag.tensor([[1., 2.], [3., 4.]]).dtype
     dtype('float32')
     """
-    return _finish(as_array(data, dtype), requires_grad)
+    return _finish(as_array(data.data if isinstance(data, Tensor) else data, dtype), requires_grad)
 
 
 def from_numpy(array):
@@ -116,7 +90,7 @@ def ones(*shape, dtype=None, requires_grad=False):
 def full(shape, fill_value, dtype=None, requires_grad=False):
     """A tensor of `shape` filled with `fill_value` (dtype inferred from it when not given)."""
     if dtype is None:
-        dtype = as_array(fill_value).dtype
+        dtype = as_array(fill_value.data if isinstance(fill_value, Tensor) else fill_value).dtype
     return _finish(np.full(_shape((shape,)), fill_value, dtypes.as_dtype(dtype)), requires_grad)
 
 

@@ -1,4 +1,4 @@
-"""The four dtypes a Tensor can hold, and PyTorch's promotion rules between them."""
+"""The four dtypes a Tensor can hold, making arrays of them from data, and PyTorch's promotion rules."""
 import numpy as np
 
 float32 = np.dtype(np.float32)
@@ -29,6 +29,36 @@ def as_dtype(dtype):
     if resolved not in SUPPORTED:
         raise ValueError(f"dtype {resolved} is not supported; use float32, float64, int64 or bool")
     return resolved
+
+
+def as_array(data, dtype=None):
+    """`data` (an array, nested lists or a number) as a new numpy array of a supported dtype:
+    Python floats give float32, ints int64; an array keeps a supported float dtype.
+
+    >>> as_array([1, 2]).dtype, as_array(np.zeros(2, np.float64)).dtype
+    (dtype('int64'), dtype('float64'))
+    """
+    if dtype is not None:
+        dtype = as_dtype(dtype)
+    elif isinstance(data, np.ndarray):
+        dtype = _supported(data.dtype)
+    else:
+        inferred = np.asarray(data)
+        if inferred.dtype == object or inferred.dtype.kind not in "biuf":
+            raise ValueError(f"cannot make a tensor from {type(data).__name__} data of dtype {inferred.dtype}")
+        dtype = _supported(inferred.dtype, python=True)
+        data = inferred
+    return np.array(data, dtype=dtype)
+
+
+def _supported(dtype, python=False):
+    if dtype.kind == "f":
+        return DEFAULT_FLOAT if python or dtype not in SUPPORTED else dtype
+    if dtype.kind in "iu":
+        return int64
+    if dtype.kind == "b":
+        return bool_
+    raise ValueError(f"dtype {dtype} is not supported; use float32, float64, int64 or bool")
 
 
 def is_floating(dtype):

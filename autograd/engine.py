@@ -85,10 +85,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
     xp = backends.TensorBackend if create_graph else backends.NumpyBackend
     # A capture in progress (autograd.compiler) follows the pass: what each op's backward made of
     # which arrays, and where the gradients went.
-    recorder = Recording.active
-    if recorder is not None and (create_graph or targets):
-        recorder.unsupported("create_graph=True or grad() inside the function")
-        recorder = None
+    if Recording.active is not None and (create_graph or targets):
+        Recording.active.unsupported("create_graph=True or grad() inside the function")
     accumulator = _Accumulator(create_graph, targets)
     pending = {}  # op -> gradient of its output, summed over its consumers so far
     ready = []  # (-seq, op) for every op in `pending`: the newest comes out first
@@ -107,51 +105,11 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
         while follow or ready:
             if follow:
                 node, grad = follow
-                follow = None
             else:
                 node = heappop(ready)[1]
                 grad = pending.pop(node)
-            saved = node.saved
-            if saved is None:
-                raise RuntimeError(
-                    f"trying to backward through the graph a second time: {node.name} already released what "
-                    "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
-                )
-            if node.hooks:
-                if recorder is not None:
-                    recorder.unsupported("a hook on a tensor (register_hook)")
-                    recorder = None
-                grad = _run_hooks(node.hooks, grad, create_graph)
-            if node.retained is not None or targets:
-                accumulator.to_non_leaf(node, grad)
-            if node.seq < last_change:
-                node.check_versions()
-            inputs = node.inputs
-            if create_graph:
-                saved = list(inputs)
-                if node.saves_output:
-                    saved.append(type(node).apply(*inputs, **node.options))
-            input_grads = node.backward(xp, grad, *saved)
-            if recorder is not None:
-                recorder.backward(node, grad, saved, input_grads)
-            for arg, edge, input_grad in zip(inputs, node.edges, input_grads):
-                if edge is None or input_grad is None:
-                    continue
-                data = arg.data
-                if input_grad.shape != data.shape or input_grad.dtype != data.dtype:
-                    routed = route(xp, input_grad, data.shape, data.dtype, node.name)
-                    if recorder is not None:
-                        recorder.route(input_grad, routed, data.shape, data.dtype, node.name)
-                    input_grad = routed
-                if edge is arg:
-                    accumulator.to_leaf(arg, input_grad)
-                elif not (follow or ready):
-                    follow = edge, input_grad
-                else:
-                    if follow:
-                        _pass_down(pending, ready, *follow)
-                        follow = None
-                    _pass_down(pending, ready, edge, input_grad)
+            input_grads = _step(node, grad, xp, accumulator, last_change, create_graph, targets)
+            follow = _route(node, input_grads, xp, accumulator, pending, ready)
             if not retain_graph:
                 node.release()
     finally:
@@ -167,6 +125,62 @@ def route(xp, grad, shape, dtype, op_name):
     if grad.dtype is not dtype and grad.dtype != dtype:
         grad = xp.astype(grad, dtype)
     return grad
+
+
+def _step(node, grad, xp, accumulator, last_change, create_graph, targets):
+    """One recorded op's backward, given the gradient of its output: its hooks run first, a
+    retained (or requested) gradient is kept, its saved inputs are checked for in-place changes.
+    Returns one gradient per input (None where none is needed)."""
+    saved = node.saved
+    if saved is None:
+        raise RuntimeError(
+            f"trying to backward through the graph a second time: {node.name} already released what "
+            "it saved. Pass retain_graph=True to the first backward() if you need to go through it again"
+        )
+    if node.hooks:
+        if Recording.active is not None:
+            Recording.active.unsupported("a hook on a tensor (register_hook)")
+        grad = _run_hooks(node.hooks, grad, create_graph)
+    if node.retained is not None or targets:
+        accumulator.to_non_leaf(node, grad)
+    if node.seq < last_change:
+        node.check_versions()
+    if create_graph:
+        saved = list(node.inputs)
+        if node.saves_output:
+            # The output was saved as a bare array, off the tape: re-run the op to have it as a
+            # recorded tensor, so that second derivatives flow through it to the inputs.
+            saved.append(type(node).apply(*node.inputs, **node.options))
+    input_grads = node.backward(xp, grad, *saved)
+    if Recording.active is not None:
+        Recording.active.backward(node, grad, saved, input_grads)
+    return input_grads
+
+
+def _route(node, input_grads, xp, accumulator, pending, ready):
+    """Hand each input's gradient on, summed back to the input's shape and cast to its dtype: into
+    a leaf's `.grad`, or to the op that made the input. Returns (op, gradient) when that op may
+    run next straight away (a chain: nothing else pending), else None."""
+    follow = None
+    for arg, edge, input_grad in zip(node.inputs, node.edges, input_grads):
+        if edge is None or input_grad is None:
+            continue
+        data = arg.data
+        if input_grad.shape != data.shape or input_grad.dtype != data.dtype:
+            routed = route(xp, input_grad, data.shape, data.dtype, node.name)
+            if Recording.active is not None:
+                Recording.active.route(input_grad, routed, data.shape, data.dtype, node.name)
+            input_grad = routed
+        if edge is arg:
+            accumulator.to_leaf(arg, input_grad)
+        elif not (follow or ready):
+            follow = edge, input_grad
+        else:
+            if follow:
+                _pass_down(pending, ready, *follow)
+                follow = None
+            _pass_down(pending, ready, edge, input_grad)
+    return follow
 
 
 def _pass_down(pending, ready, node, grad):

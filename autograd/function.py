@@ -56,16 +56,17 @@ class Function:
                 else:
                     arrays.append(arg)
                 edges.append(None)
+            if not needs_grad:
+                edges = None
         else:
-            arrays = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
-            needs_grad = False
+            arrays, edges = _arrays(args), None
         out = node.forward(*arrays, **options) if options else node.forward(*arrays)
         if type(out) is not np.ndarray:
             out = np.asarray(out)  # numpy returns scalars, not 0-d arrays, from some 0-d ops
         result = Tensor._make(out, args[0]._version if cls.is_view and isinstance(args[0], Tensor) else None)
         if Recording.active is not None:
             Recording.active.op(node, args, tuple(arrays), options, out)
-        if needs_grad:
+        if edges is not None:
             node.seq = Clock.tick()
             node.inputs, node.edges, node.options = args, edges, options
             # Kept after backward too, for drawing the graph: the output's shape and dtype, and
@@ -108,7 +109,7 @@ class Function:
     def release(self):
         """Drop what was saved for backward (inputs, their arrays, the output), keeping the graph's
         edges and what `meta` says of the output. Ops that keep large arrays of their own on
-        `self` drop them too (see fused.py)."""
+        `self` drop them too (see ops/loss.py)."""
         self.inputs = self.saved = self.options = None
 
     @property
@@ -131,3 +132,12 @@ class Function:
 
     def __repr__(self):
         return f"<{self.name} #{self.seq}>"
+
+
+
+def _arrays(args):
+    """The arrays of an op's arguments (tensors' data; anything else as it is)."""
+    arrays = []
+    for arg in args:  # a loop: faster than a list comprehension for an op's few arguments
+        arrays.append(arg.data if isinstance(arg, Tensor) else arg)
+    return arrays

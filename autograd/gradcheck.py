@@ -27,13 +27,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     True
     """
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
-    wrt = [(i, t) for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
-    if not wrt:
-        raise ValueError("gradcheck: no input requires grad")
-    for position, tensor in wrt:
-        if tensor.dtype != np.float64:
-            raise ValueError(f"gradcheck: input {position} is {tensor.dtype}; central differences need float64")
-
+    wrt = _inputs_to_check(inputs)
     numerical = [_numerical_jacobian(fn, inputs, tensor, eps) for _, tensor in wrt]
     analytical = _analytical_jacobian(fn, inputs, [t for _, t in wrt])
     for (position, tensor), num, ana in zip(wrt, numerical, analytical):
@@ -45,6 +39,17 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
                 f"numerical {num[worst] if worst else num.shape}\nreverse mode:\n{ana}\nnumerical:\n{num}"
             )
     return True
+
+
+def _inputs_to_check(inputs):
+    """(position, tensor) of every input that requires grad; they must be float64."""
+    wrt = [(i, t) for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not wrt:
+        raise ValueError("gradcheck: no input requires grad")
+    for position, tensor in wrt:
+        if tensor.dtype != np.float64:
+            raise ValueError(f"gradcheck: input {position} is {tensor.dtype}; central differences need float64")
+    return wrt
 
 
 def _evaluate(fn, inputs):

@@ -212,14 +212,19 @@ class _Drawing:
         if self.show_grads:
             norm = _grad_norm(tensor)
             label += "\n|grad| " + ("none" if norm is None else f"{norm:.3g}")
-            if norm is not None and (not math.isfinite(norm) or norm > self.exploding):
-                colour = COLOURS["exploding"]
-            elif norm is not None and norm < self.vanishing:
-                colour = COLOURS["vanishing"]
+            colour = self._grad_colour(norm)
         if self.collapse_depth is not None and param and "." in param:
             return  # drawn as part of its collapsed module
         path = self._owner_path(param) if self.clusters and param else ()
         self._node(name, label.rstrip(), path, fillcolor=colour, shape="box", style="filled")
+
+    def _grad_colour(self, norm):
+        """A leaf's colour by its gradient's norm: exploding, vanishing, or an ordinary parameter."""
+        if norm is not None and (not math.isfinite(norm) or norm > self.exploding):
+            return COLOURS["exploding"]
+        if norm is not None and norm < self.vanishing:
+            return COLOURS["vanishing"]
+        return COLOURS["parameter"]
 
     def _owner_path(self, param):
         """The cluster path of the module that owns parameter `param`, if its ops are drawn."""

@@ -12,8 +12,8 @@ from typing import Callable
 
 import numpy as np
 
-from . import functions as fn
-from . import ops
+from . import api as fn
+from . import arrays, ops
 from .tensor import Tensor
 
 REAL, POSITIVE, NONZERO, BOOL = "real", "positive", "nonzero", "bool"
@@ -80,19 +80,29 @@ def _unary(name, function, reference, domain=REAL, **kwargs):
     return OpSpec(name, function, reference, (domain,), _unary_cases(**kwargs), elementwise=True)
 
 
-def _binary(name, function, reference, domains=(REAL, REAL), operators=()):
-    return OpSpec(name, function, reference, domains, _binary_cases(), elementwise=True, operators=operators)
+def _binary(name, function, reference, domains=(REAL, REAL)):
+    return OpSpec(name, function, reference, domains, _binary_cases(), elementwise=True)
 
 
-def _compare(name, ufunc, operator):
-    def compare(a, b):
-        return Tensor._make(np.asarray(ufunc(a.data, b.data if isinstance(b, Tensor) else b)))
+def _boolean(name, function, ufunc, domain=REAL):
+    """A comparison or logical operator: bound as `__name__`, a boolean result, no gradient."""
+    return OpSpec(name, function, ufunc, (domain, domain), _binary_cases(), elementwise=True, differentiable=False,
+                  method=False, operators=(f"__{name}__",))
 
-    compare.__name__ = name
-    compare.__doc__ = f"Elementwise `{operator}` as a boolean tensor (no gradient)."
-    dunder = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[operator]
-    return OpSpec(name, compare, ufunc, (REAL, REAL), _binary_cases(), elementwise=True,
-                  differentiable=False, operators=(f"__{dunder}__",))
+
+def _class_targets(logits):
+    """Fixed class targets for a registry test of cross-entropy: row i has class i mod C."""
+    rows, classes = logits.shape
+    return np.arange(rows) % classes
+
+
+def _cross_entropy_reference(logits, reduction="mean"):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    losses = np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(len(logits)), _class_targets(logits)]
+    return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](losses)
+
+
+_ALL_ANY_CASES = tuple((((2, 3),), kwargs) for kwargs in ({}, {"dim": 0}, {"dim": -1})) + ((((),), {}),)
 
 
 _MASK = np.array([True, False, True])
@@ -106,18 +116,17 @@ INDEX_CASES = tuple(
 
 SPECS = (
     # arithmetic
-    _binary("add", fn.add, np.add, operators=("__add__",)),
-    _binary("sub", fn.sub, np.subtract, operators=("__sub__",)),
-    _binary("mul", fn.mul, np.multiply, operators=("__mul__",)),
-    _binary("div", fn.div, np.divide, (REAL, NONZERO), operators=("__truediv__",)),
-    _binary("pow", fn.pow, np.power, (POSITIVE, REAL), operators=("__pow__",)),
+    _binary("add", fn.add, np.add),
+    _binary("sub", fn.sub, np.subtract),
+    _binary("mul", fn.mul, np.multiply),
+    _binary("div", fn.div, np.divide, (REAL, NONZERO)),
+    _binary("pow", fn.pow, np.power, (POSITIVE, REAL)),
     _binary("maximum", fn.maximum, np.maximum),
     _binary("minimum", fn.minimum, np.minimum),
     OpSpec("neg", fn.neg, np.negative, cases=_unary_cases(), elementwise=True, operators=("__neg__",)),
     OpSpec("matmul", fn.matmul, np.matmul, (REAL, REAL), tuple((shapes, {}) for shapes in (
         ((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 5)),
-        ((2, 1, 3, 4), (5, 4, 2)), ((4,), (2, 4, 3)), ((2, 3, 4), (4,)), ((1, 1), (1, 1)))),
-        operators=("__matmul__",)),
+        ((2, 1, 3, 4), (5, 4, 2)), ((4,), (2, 4, 3)), ((2, 3, 4), (4,)), ((1, 1), (1, 1))))),
     OpSpec("linear", fn.linear, lambda x, w, b: x @ w.T + b, (REAL, REAL, REAL), tuple((shapes, {}) for shapes in (
         ((4, 3), (5, 3), (5,)), ((3,), (5, 3), (5,)), ((2, 4, 3), (5, 3), (5,)), ((1, 1), (1, 1), (1,)))),
         method=False),
@@ -144,6 +153,9 @@ SPECS = (
            _unary_cases(min=-0.5, max=0.5) + _unary_cases(min=0.1) + _unary_cases(max=-0.2), elementwise=True),
     OpSpec("where", fn.where, lambda a, b: np.where(a > 0, a, b), (NONZERO, REAL), _binary_cases(),
            elementwise=True, method=False, call=lambda a, b: fn.where(a > 0, a, b)),
+    OpSpec("clone", fn.clone, np.copy, cases=_unary_cases(), elementwise=True),
+    OpSpec("to", fn.to, lambda x, dtype: x.astype(dtype), cases=tuple(
+        (shapes, {"dtype": dtype}) for shapes in UNARY for dtype in (np.int64, np.bool_)), differentiable=False),
     # reductions
     OpSpec("sum", fn.sum, _np_reduce(np.sum), cases=REDUCTION),
     OpSpec("mean", fn.mean, _np_reduce(np.mean), cases=REDUCTION),
@@ -199,12 +211,31 @@ SPECS = (
         x, [(0, 0)] * (x.ndim - len(pad) // 2) + [(pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)],
         constant_values=value), cases=(
         (((2, 3),), {"pad": (1, 2)}), (((2, 3, 2),), {"pad": (0, 1, 2, 0), "value": 1.5}))),
-    _compare("eq", np.equal, "=="),
-    _compare("ne", np.not_equal, "!="),
-    _compare("lt", np.less, "<"),
-    _compare("le", np.less_equal, "<="),
-    _compare("gt", np.greater, ">"),
-    _compare("ge", np.greater_equal, ">="),
+    _boolean("eq", fn.eq, np.equal),
+    _boolean("ne", fn.ne, np.not_equal),
+    _boolean("lt", fn.lt, np.less),
+    _boolean("le", fn.le, np.less_equal),
+    _boolean("gt", fn.gt, np.greater),
+    _boolean("ge", fn.ge, np.greater_equal),
+    _boolean("and", fn.and_, np.logical_and, BOOL),
+    _boolean("or", fn.or_, np.logical_or, BOOL),
+    _boolean("xor", fn.xor, np.logical_xor, BOOL),
+    OpSpec("invert", fn.invert, np.logical_not, (BOOL,), _unary_cases(), elementwise=True, differentiable=False,
+           method=False, operators=("__invert__",)),
+    OpSpec("all", fn.all_, lambda x, dim=None: np.all(x, axis=dim), (BOOL,), _ALL_ANY_CASES, differentiable=False),
+    OpSpec("any", fn.any_, lambda x, dim=None: np.any(x, axis=dim), (BOOL,), _ALL_ANY_CASES, differentiable=False),
+    # values that only backward passes use: no public name
+    OpSpec("sign", ops.Sign.apply, np.sign, cases=_unary_cases(), elementwise=True, differentiable=False,
+           method=False),
+    OpSpec("share_of_extremes", lambda x, axis, largest: ops.ShareOfExtremes.apply(x, axis=axis, largest=largest),
+           arrays.share_of_extremes, cases=tuple((((2, 3),), {"axis": axis, "largest": largest})
+                                                for axis in (None, (1,)) for largest in (True, False)),
+           differentiable=False, method=False),
+    # losses
+    OpSpec("cross_entropy", fn.cross_entropy, _cross_entropy_reference,
+           cases=tuple((((rows, classes),), {"reduction": reduction})
+                       for rows, classes in ((5, 3), (1, 4)) for reduction in ("mean", "sum", "none")),
+           method=False, call=lambda x, reduction: fn.cross_entropy(x, Tensor(_class_targets(x)), reduction)),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}
@@ -237,6 +268,11 @@ def _reflected(op):
     return reflected
 
 
+# Tensor methods that are not ops of their own name.
+METHODS = {"__setitem__": fn.setitem, "view": fn.reshape, "max": fn.max, "min": fn.min,
+           "float": fn.to_float, "double": fn.to_double, "long": fn.to_long, "bool": fn.to_bool}
+
+
 def _bind():
     """Attach every registered op to Tensor as a method and its operators."""
     for spec in SPECS:
@@ -248,28 +284,9 @@ def _bind():
                      ("pow", ops.Pow), ("matmul", ops.Matmul)):
         setattr(Tensor, f"__{name}__", _operator(op))
         setattr(Tensor, f"__r{name}__", _reflected(op))
-    methods = {
-        "__setitem__": fn.setitem, "view": fn.reshape, "max": fn.max, "min": fn.min,
-        "to": fn.to, "float": lambda x: fn.to(x, np.float32), "double": lambda x: fn.to(x, np.float64),
-        "long": lambda x: fn.to(x, np.int64), "bool": lambda x: fn.to(x, np.bool_),
-        "__and__": _logical(np.logical_and), "__or__": _logical(np.logical_or),
-        "__xor__": _logical(np.logical_xor), "__invert__": lambda x: Tensor._make(np.logical_not(x.data)),
-        "all": lambda x, dim=None: Tensor._make(np.asarray(np.all(x.data, axis=dim))),
-        "any": lambda x, dim=None: Tensor._make(np.asarray(np.any(x.data, axis=dim))),
-    }
-    for name, method in methods.items():
+    for name, method in METHODS.items():
         setattr(Tensor, name, method)
-    Tensor.T = property(lambda x: fn.permute(x, tuple(range(x.ndim))[::-1]),
-                        doc="The tensor with its dims reversed (the transpose of a matrix).")
-
-
-def _logical(ufunc):
-    def logical(a, b):
-        if a.dtype != np.bool_ or (isinstance(b, Tensor) and b.dtype != np.bool_):
-            raise ValueError(f"logical operators need boolean tensors, got {a.dtype}")
-        return Tensor._make(np.asarray(ufunc(a.data, b.data if isinstance(b, Tensor) else b)))
-
-    return logical
+    Tensor.T = property(fn.reverse_dims, doc=fn.reverse_dims.__doc__)
 
 
 _bind()

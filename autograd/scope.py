@@ -34,10 +34,6 @@ def leave(previous):
     _Current.frame = previous
 
 
-def current():
-    return _Current.frame
-
-
 def owners(frame):
     """The owners of `frame` and its enclosing frames, outermost first."""
     chain = []

@@ -59,17 +59,19 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, dtype=None, requires_grad=False):
-        from .creation import as_array
-
-        _init(self, as_array(data, dtype), None)
+        self.data = dtypes.as_array(data.data if isinstance(data, Tensor) else data, dtype)
+        self.requires_grad = False
+        self._grad = self.grad_fn = self._hooks = None
+        self._version = [0]
         if Recording.active is not None:
-            Recording.active.foreign_array(self.data, "Tensor(...)")
+            Recording.active.constant(self.data)
         if requires_grad:
             self.requires_grad_(True)
 
     @classmethod
     def _make(cls, data, version=None):
-        """Wrap an ndarray without copying or checking (the ops' fast path: `_init` inlined)."""
+        """Wrap an ndarray without copying or checking (the ops' fast path). `version` is the
+        counter shared with the tensor whose data this is a view of (see Clock)."""
         tensor = object.__new__(cls)
         tensor.data = data
         tensor.requires_grad = False
@@ -79,8 +81,21 @@ class Tensor:
         tensor._hooks = None
         return tensor
 
-    def _bump_version(self):
-        """Note an in-place change of the data (seen by every view sharing it)."""
+    def mark_changed(self):
+        """Record that this tensor's data was changed in place outside autograd's own in-place ops
+        (the tensor and every view sharing its data). Call it after writing into `.data` directly,
+        so that a backward that saved the old values refuses to use them.
+
+        >>> import autograd as ag
+        >>> w = ag.ones(2, requires_grad=True)
+        >>> y = (w * w).sum()
+        >>> with ag.no_grad():
+        ...     w.data[0] = 5.0
+        ...     w.mark_changed()
+        >>> y.backward()
+        Traceback (most recent call last):
+        RuntimeError: one of the tensors needed by Mul's backward was modified by an in-place operation: input 0 (shape (2,), dtype float32) was changed after Mul recorded it
+        """
         self._version[0] = Clock.last_change = Clock.tick()
 
     # --- what it is ---------------------------------------------------------------------------
@@ -188,15 +203,6 @@ class Tensor:
         """A tensor sharing this one's data (and version counter) with no history."""
         return Tensor._make(self.data, self._version)
 
-    def clone(self):
-        """A copy of the data that stays in the graph (its gradient flows back to this tensor)."""
-        if self.requires_grad:
-            return self + 0
-        copy = Tensor._make(self.data.copy())
-        if Recording.active is not None:
-            Recording.active.foreign_array(copy.data, "clone()")
-        return copy
-
     def requires_grad_(self, requires_grad=True):
         """Set whether this leaf records operations; returns self."""
         if self.grad_fn is not None:
@@ -267,7 +273,7 @@ class Tensor:
             shape = getattr(value, "shape", ())
             raise ValueError(f"in-place {op_name}: cannot apply a {shape} operand to a tensor of shape "
                              f"{self.shape} and dtype {self.dtype}: {error}") from None
-        self._bump_version()
+        self.mark_changed()
         if Recording.active is not None:
             Recording.active.inplace(self, ufunc, other)
         return self
@@ -294,7 +300,7 @@ class Tensor:
         """Set every element to `value` in place; returns self."""
         self._check_inplace("fill_")
         self.data[...] = value
-        self._bump_version()
+        self.mark_changed()
         if Recording.active is not None:
             Recording.active.inplace(self, _fill, value)
         return self
@@ -308,16 +314,6 @@ class Tensor:
 def _fill(target, value, out, casting):
     """`fill_` in the shape of an in-place ufunc call (how captured in-place changes replay)."""
     out[...] = value
-
-
-def _init(tensor, data, version):
-    tensor.data = data
-    tensor.requires_grad = False
-    tensor._grad = None
-    tensor.grad_fn = None
-    # Shared by a tensor and the views of its data: the tick of the last in-place change (see Clock).
-    tensor._version = [0] if version is None else version
-    tensor._hooks = None
 
 
 class _HookHandle:

@@ -8,12 +8,12 @@ import numpy as np
 import autograd as ag
 from autograd import (cross_entropy as _fused_cross_entropy, elu, leaky_relu, linear, log_softmax, relu, sigmoid,
                       softplus, tanh)
+from autograd.api import REDUCTIONS
 
 __all__ = ["linear", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "prelu",
            "noisy_relu", "step", "maxout", "dropout", "gaussian_noise", "batch_norm", "mse_loss", "l1_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss"]
 
-REDUCTIONS = ("mean", "sum", "none")
 
 
 # --- activations ------------------------------------------------------------------------------

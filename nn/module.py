@@ -305,8 +305,8 @@ class Module:
                              + " (nothing was loaded)")
         for key, array in arrays.items():
             target = own[key]
-            np.copyto(target.data, array)
-            target._bump_version()
+            np.copyto(target.data, array, casting="unsafe")
+            target.mark_changed()
         return IncompatibleKeys(missing, unexpected)
 
     # --- description ----------------------------------------------------------------------------

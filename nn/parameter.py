@@ -1,6 +1,6 @@
 """`Parameter`: a leaf tensor that a Module registers as one of its learnable weights."""
 import autograd as ag
-from autograd.creation import as_array
+from autograd.dtypes import as_array
 
 
 class Parameter(ag.Tensor):

@@ -113,7 +113,7 @@ class Optimizer:
                 for p in group["params"]:
                     if p.grad is not None:
                         self._update(p, group)
-                        p._bump_version()  # changed in place: a record that saved it must notice
+                        p.mark_changed()  # changed in place: a record that saved it must notice
         return loss
 
     def _new_state(self, p, group):

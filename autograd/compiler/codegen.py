@@ -82,7 +82,7 @@ def _line(step, ref, bind, holder):
         target = inputs[0]
         line = f"{bind(step.function, 'f')}({target}, {inputs[1]}, out={target}, casting='same_kind')"
         if isinstance(step.inputs[0], Persistent):  # as the eager in-place op: mark the change
-            line += f"; {bind(step.inputs[0].tensor, 'p')}._bump_version()"
+            line += f"; {bind(step.inputs[0].tensor, 'p')}.mark_changed()"
         return line
     if kind == "draw":
         arguments = ", ".join(f"{k}={bind(v, 'c')}" for k, v in step.options.items())

@@ -67,6 +67,7 @@ class CompiledFunction:
         self.captures = 0
         self.eager_reason = None   # set once the function has been given up on
         functools.update_wrapper(self, fn)
+        self.name = getattr(fn, "__qualname__", repr(fn))
 
     def __call__(self, *args, **kwargs):
         if self.eager_reason is not None or Recording.active is not None:
@@ -97,13 +98,13 @@ class CompiledFunction:
             self._give_up(recorder.failure)
             return result
         plan = make_plan(recorder.steps, inputs, outputs, recorder.values)
-        replay = Replay(plan, template, recorder.owners.values(), self.__qualname__)
+        replay = Replay(plan, template, recorder.owners.values(), self.name)
         self.replays.setdefault(signature, []).append(replay)
         return result
 
     def _give_up(self, reason):
         self.eager_reason = reason
-        warnings.warn(f"ag.compile: {self.__qualname__} runs eagerly: {reason}", CompileWarning, stacklevel=3)
+        warnings.warn(f"ag.compile: {self.name} runs eagerly: {reason}", CompileWarning, stacklevel=3)
 
     @property
     def plans(self):
@@ -114,7 +115,7 @@ class CompiledFunction:
         """A `graphviz.Digraph` of plan `number` (by default the newest): one node per step, each
         fused kernel one node naming the ops it runs."""
         if not self.plans:
-            raise ValueError(f"{self.__qualname__} has no plan to draw: call it first (twice: the first call captures)")
+            raise ValueError(f"{self.name} has no plan to draw: call it first (twice: the first call captures)")
         return draw_plan(self.plans[number])
 
 

@@ -1,6 +1,13 @@
-"""The primitive ops: every gradient rule in the library lives in these files."""
-from .elementwise import (Abs, Add, Cast, Clamp, Cos, Div, Elu, Exp, LeakyRelu, Log, Maximum, Minimum, Mul, Neg,
-                          Pow, Relu, Sigmoid, Sin, Softplus, Sqrt, Sub, Tanh, Where)
-from .linalg import Linear, Matmul
-from .reduce import Amax, Amin, Prod, Sum
-from .shape import Cat, Expand, Index, Pad, Permute, Reshape, ScatterIntoZeros
+"""The primitive ops: every gradient rule in the library lives in these files.
+
+Every public `Function` subclass defined in one of the modules below is available here by name
+(`ops.Add`, `ops.Sum`, ...): a new primitive needs no line in this file.
+"""
+from . import elementwise, linalg, logic, loss, reduce, shape
+from ..function import Function as _Function
+
+for _module in (elementwise, linalg, logic, loss, reduce, shape):
+    globals().update({name: value for name, value in vars(_module).items()
+                      if isinstance(value, type) and issubclass(value, _Function) and not name.startswith("_")
+                      and value.__module__ == _module.__name__})
+del _module

@@ -331,3 +331,13 @@ class Cast(Function):
 
     def backward(self, xp, grad, x):
         return (grad,)
+
+
+class Clone(Function):
+    """A copy of x that stays in the graph (its gradient flows back to x)."""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, xp, grad, x):
+        return (grad,)

@@ -1,7 +1,7 @@
 """Reductions over `axis` (None, or a tuple of non-negative axes) with `keepdims`."""
 import numpy as np
 
-from ..backends import sum_leading
+from ..arrays import share_of_extremes, sum_leading
 from ..function import Function
 
 
@@ -31,6 +31,7 @@ class Amax(Function):
     """Largest element over `axis`; tied maxima share the gradient evenly (as torch.amax)."""
 
     reduce = staticmethod(np.max)
+    largest = True
 
     def forward(self, x, axis, keepdims):
         self.shape = x.shape
@@ -38,16 +39,73 @@ class Amax(Function):
 
     def backward(self, xp, grad, x):
         axis = self.options["axis"]
-        values = self.inputs[0].data
-        is_best = values == self.reduce(values, axis=axis, keepdims=True)
-        share = is_best / is_best.sum(axis=axis, keepdims=True, dtype=values.dtype)
-        return (xp.reshape(grad, kept_shape(self.shape, axis)) * xp.constant(share),)
+        share = xp.share_of_extremes(x, axis, self.largest)
+        return (xp.reshape(grad, kept_shape(self.shape, axis)) * share,)
 
 
 class Amin(Amax):
     """Smallest element over `axis`; tied minima share the gradient evenly (as torch.amin)."""
 
     reduce = staticmethod(np.min)
+    largest = False
+
+
+class ShareOfExtremes(Function):
+    """Where x holds its largest (or smallest) value over `axis`, 1 / the number of ties; 0
+    elsewhere: how amax and amin hand their gradient down. A value, with no gradient of its own."""
+
+    differentiable = False
+
+    def forward(self, x, axis, largest):
+        return share_of_extremes(x, axis, largest)
+
+
+class StableShift(Function):
+    """The largest value over `axis` (kept dims), 0 where it is not finite: what softmax and
+    logsumexp subtract so that exp cannot overflow. A constant: subtracting it changes neither
+    their values nor their gradients."""
+
+    differentiable = False
+
+    def forward(self, x, axis):
+        shift = np.max(x, axis=axis, keepdims=True)
+        return np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+
+
+class All(Function):
+    """Whether every element over `axis` is nonzero."""
+
+    differentiable = False
+
+    def forward(self, x, axis):
+        return np.all(x, axis=axis)
+
+
+class Any(Function):
+    """Whether some element over `axis` is nonzero."""
+
+    differentiable = False
+
+    def forward(self, x, axis):
+        return np.any(x, axis=axis)
+
+
+class ArgMax(Function):
+    """The int64 index of the largest element over `axis` (an int, or None: of the flattened x)."""
+
+    differentiable = False
+    reduce = staticmethod(np.argmax)
+
+    def forward(self, x, axis, keepdims):
+        if axis is None:
+            return np.asarray(self.reduce(x)).reshape((1,) * x.ndim if keepdims else ()).astype(np.int64)
+        return np.asarray(self.reduce(x, axis=axis, keepdims=keepdims), dtype=np.int64)
+
+
+class ArgMin(ArgMax):
+    """The int64 index of the smallest element over `axis`."""
+
+    reduce = staticmethod(np.argmin)
 
 
 class Prod(Function):

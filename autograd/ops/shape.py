@@ -1,7 +1,7 @@
 """Primitives that move elements around: reshape, permute, expand, index, cat, pad."""
 import numpy as np
 
-from ..backends import NumpyBackend, broadcast_view
+from ..arrays import broadcast_view, scatter_into_zeros
 from ..function import Function
 
 
@@ -38,7 +38,7 @@ class Expand(_View):
 
 
 class Index(_View):
-    """x[index] with a normalised index (see `functions.normalise_index`)."""
+    """x[index] with a normalised index (see `api.normalise_index`)."""
 
     def forward(self, x, index):
         return x[index]
@@ -51,7 +51,7 @@ class ScatterIntoZeros(Function):
     """The gradient of indexing: zeros of `shape` with `grad` added at `index` (repeats add up)."""
 
     def forward(self, grad, index, shape):
-        return NumpyBackend.scatter_into_zeros(grad, index, shape)
+        return scatter_into_zeros(grad, index, shape)
 
     def backward(self, xp, grad, source):
         return (grad[self.options["index"]],)

@@ -49,6 +49,7 @@ def l1_unstructured(module, name, amount):
     if count:
         magnitudes = np.abs(original.data.reshape(-1)[alive])
         mask.data.reshape(-1)[alive[np.argsort(magnitudes, kind="stable")[:count]]] = 0
+        mask.mark_changed()
     if not is_pruned(module, name):
         del module._parameters[name]
         module.register_parameter(name + "_orig", original)

@@ -52,15 +52,15 @@ def test_wrapped_numbers_keep_the_sign_of_zero_and_nan():
 
 
 def test_wrapped_numbers_are_shared_read_only_and_their_table_stops_growing():
-    from autograd import functions
+    from autograd import api
 
-    wrapped = functions.wrap_number(0.25, np.dtype(np.float32))
-    assert wrapped is functions.wrap_number(0.25, np.dtype(np.float32)) and not wrapped.flags.writeable
+    wrapped = api.wrap_number(0.25, np.dtype(np.float32))
+    assert wrapped is api.wrap_number(0.25, np.dtype(np.float32)) and not wrapped.flags.writeable
     x = ag.ones(1, dtype=ag.float64)
-    for i in range(functions.WRAPPED_LIMIT + 50):
+    for i in range(api.WRAPPED_LIMIT + 50):
         number = 1.0 + i / 7
         assert (x * number).item() == number
-    assert len(functions._WRAPPED[np.dtype(np.float64)]) <= functions.WRAPPED_LIMIT
+    assert len(api._WRAPPED[np.dtype(np.float64)]) <= api.WRAPPED_LIMIT
 
 
 def test_integer_division_is_true_division_in_float32():

@@ -1,4 +1,4 @@
-"""The fused cross-entropy op: values, gradients (first and second order), reductions, errors."""
+"""The fused cross-entropy op (ops/loss.py): values, gradients (first and second order), reductions, errors."""
 import numpy as np
 import pytest
 

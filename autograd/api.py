@@ -1,8 +1,9 @@
 """The public functions on tensors: argument checks, then a primitive or a composition of them.
 
-Everything here is available both as `autograd.name(x, ...)` and as the method `x.name(...)`
-(see `registry.py`). Softmax, logsumexp, mean, var and friends are compositions of primitives,
-so they need no gradient code of their own.
+Most of it is available both as `autograd.name(x, ...)` and as the method `x.name(...)`; the
+operators (`==`, `&`, ...) and methods such as `x.float()` are defined here too and bound in
+`registry.py`. Softmax, logsumexp, mean, var and friends are compositions of primitives, so they
+need no gradient code of their own.
 """
 from collections import namedtuple
 
@@ -11,6 +12,7 @@ import numpy as np
 from . import dtypes, ops
 from .tensor import Recording, Tensor
 
+REDUCTIONS = ("mean", "sum", "none")  # what a loss's `reduction` may be
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
@@ -233,7 +235,7 @@ def where(condition, a, b):
     >>> ag.where(x > 0, x, 0.0)
     tensor([0., 2.])
     """
-    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    condition = ensure_tensor(condition)
     if condition.dtype != np.bool_:
         raise ValueError(f"where: condition must be boolean, got dtype {condition.dtype}")
     return ops.Where.apply(condition, _operand(a), _operand(b))
@@ -243,6 +245,65 @@ def to(x, dtype):
     """x converted to `dtype` (float32, float64, int64 or bool); the gradient flows back."""
     dtype = dtypes.as_dtype(dtype)
     return x if x.dtype == dtype else ops.Cast.apply(x, dtype=dtype)
+
+
+def _cast(dtype, method):
+    def cast(x):
+        return to(x, dtype)
+
+    cast.__name__ = "to_" + method
+    cast.__doc__ = f"x as {dtype} (the method `x.{method}()`)."
+    return cast
+
+
+to_float, to_double = _cast(dtypes.float32, "float"), _cast(dtypes.float64, "double")
+to_long, to_bool = _cast(dtypes.int64, "long"), _cast(dtypes.bool_, "bool")
+
+
+def clone(x):
+    """A copy of x's data that stays in the graph: its gradient flows back to x."""
+    return ops.Clone.apply(x)
+
+
+# --- comparisons and logic (boolean results, no gradient) ---------------------------------------
+def _comparison(name, op, symbol):
+    def compare(a, b):
+        return op.apply(a, b)
+
+    compare.__name__ = name
+    compare.__doc__ = f"a {symbol} b elementwise, as a boolean tensor (no gradient)."
+    return compare
+
+
+eq, ne = _comparison("eq", ops.Equal, "=="), _comparison("ne", ops.NotEqual, "!=")
+lt, le = _comparison("lt", ops.Less, "<"), _comparison("le", ops.LessEqual, "<=")
+gt, ge = _comparison("gt", ops.Greater, ">"), _comparison("ge", ops.GreaterEqual, ">=")
+
+
+def _logical(name, op, symbol):
+    def logical(*operands):
+        for x in operands:
+            if isinstance(x, Tensor) and x.dtype != np.bool_:
+                raise ValueError(f"logical operator {symbol} needs boolean tensors, got {x.dtype}")
+        return op.apply(*operands)
+
+    logical.__name__ = name
+    logical.__doc__ = f"`{symbol}` of boolean tensors (a boolean tensor, no gradient)."
+    return logical
+
+
+and_, or_ = _logical("and_", ops.LogicalAnd, "&"), _logical("or_", ops.LogicalOr, "|")
+xor, invert = _logical("xor", ops.LogicalXor, "^"), _logical("invert", ops.LogicalNot, "~")
+
+
+def all_(x, dim=None):
+    """Whether every element (over `dim`, when given) is nonzero, as a boolean tensor (`x.all()`)."""
+    return ops.All.apply(x, axis=check_dims(dim, x.ndim, "all"))
+
+
+def any_(x, dim=None):
+    """Whether some element (over `dim`, when given) is nonzero, as a boolean tensor (`x.any()`)."""
+    return ops.Any.apply(x, axis=check_dims(dim, x.ndim, "any"))
 
 
 # --- reductions ---------------------------------------------------------------------------------
@@ -315,24 +376,21 @@ def min(x, dim=None, keepdim=False):
     return ValuesIndices(amin(x, dim, keepdim), argmin(x, dim, keepdim))
 
 
-def _arg_reduce(x, dim, keepdim, reduce, name):
+def _arg_reduce(x, dim, keepdim, op, name):
     x = ensure_tensor(x)
     _check_not_empty(x, name)
-    if dim is None:
-        index = reduce(x.data)
-        return Tensor._make(np.asarray(index).reshape((1,) * x.ndim if keepdim else ()).astype(np.int64))
-    (axis,) = check_dims(dim, x.ndim, name) or (None,)
-    return Tensor._make(np.asarray(reduce(x.data, axis=axis, keepdims=keepdim), dtype=np.int64))
+    (axis,) = (None,) if dim is None else check_dims(dim, x.ndim, name) or (None,)
+    return op.apply(x, axis=axis, keepdims=keepdim)
 
 
 def argmax(x, dim=None, keepdim=False):
     """Index of the largest value (over the flattened tensor when dim is None); int64, no grad."""
-    return _arg_reduce(x, dim, keepdim, np.argmax, "argmax")
+    return _arg_reduce(x, dim, keepdim, ops.ArgMax, "argmax")
 
 
 def argmin(x, dim=None, keepdim=False):
     """Index of the smallest value (over the flattened tensor when dim is None); int64, no grad."""
-    return _arg_reduce(x, dim, keepdim, np.argmin, "argmin")
+    return _arg_reduce(x, dim, keepdim, ops.ArgMin, "argmin")
 
 
 def _check_not_empty(x, name):
@@ -343,8 +401,7 @@ def _check_not_empty(x, name):
 def _shifted(x, axes):
     """x minus its (constant, detached) max over `axes`: exp of it cannot overflow. Subtracting a
     constant changes neither softmax nor the gradient of logsumexp."""
-    shift = np.max(x.data, axis=axes, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0).astype(x.dtype)
+    shift = ops.StableShift.apply(x, axis=axes)
     return x - shift, shift
 
 
@@ -359,7 +416,7 @@ def logsumexp(x, dim=None, keepdim=False):
     axes = check_dims(dim, x.ndim, "logsumexp")
     shifted, shift = _shifted(x, axes)
     total = shifted.exp().sum(axes, keepdim=True).log() + shift
-    return total if keepdim else total.reshape(np.sum(shift, axis=axes).shape)
+    return total if keepdim else total.reshape(tuple(n for i, n in enumerate(x.shape) if axes and i not in axes))
 
 
 def softmax(x, dim):
@@ -550,7 +607,7 @@ def setitem(x, index, value):
     x._check_inplace("item assignment")
     index = normalise_index(index)
     x.data[index] = value.data if isinstance(value, Tensor) else value
-    x._bump_version()
+    x.mark_changed()
     if Recording.active is not None:
         Recording.active.inplace(x, _assign_at(index), value, index)
 
@@ -561,3 +618,30 @@ def _assign_at(index):
         out[index] = value
 
     return assign
+
+
+def reverse_dims(x):
+    """x with its dims in reverse order (the property `x.T`: the transpose of a matrix)."""
+    return ops.Permute.apply(x, axes=tuple(range(x.ndim))[::-1])
+
+
+# --- losses -------------------------------------------------------------------------------------
+def cross_entropy(logits, target, reduction="mean"):
+    """Cross-entropy loss of (N, C) logits and (N,) int64 class targets, as
+    `torch.nn.functional.cross_entropy`: mean (or sum, or per-row with "none") of
+    logsumexp(logits[i]) - logits[i, target[i]]. Stable for any finite logits.
+
+    >>> import autograd as ag
+    >>> round(ag.cross_entropy(ag.zeros(2, 4), ag.tensor([0, 3])).item(), 4)
+    1.3863
+    """
+    logits, target = ensure_tensor(logits), ensure_tensor(target)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy needs (N, C) logits, got shape {logits.shape}")
+    if target.dtype != np.int64 or target.shape != logits.shape[:1]:
+        raise ValueError(f"cross_entropy needs int64 targets of shape {logits.shape[:1]}, got {target.dtype} "
+                         f"{target.shape}")
+    # The kernel checks that every target lies in [0, C) as it reads them.
+    return ops.SoftmaxCrossEntropy.apply(logits, target, reduction=reduction)
