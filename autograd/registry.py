@@ -7,12 +7,15 @@ domain each tensor input is drawn from, and sample cases (input shapes plus keyw
 differentiable ones, its backward against central differences in float64, over the sample cases
 and (for elementwise ops) over random broadcast shapes.
 """
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
+from . import convolution as conv
 from . import functions as fn
+from . import naive
 from . import ops
 from .tensor import Tensor
 
@@ -205,6 +208,34 @@ SPECS = (
     _compare("le", np.less_equal, "<="),
     _compare("gt", np.greater, ">"),
     _compare("ge", np.greater_equal, ">="),
+)
+
+
+
+def _conv_grid():
+    """conv2d's cases: a grid of stride, padding, dilation and groups, with and without bias."""
+    cases = []
+    for stride, padding, dilation, groups in itertools.product((1, 2), (0, 1, "same"), (1, 2), (1, 2)):
+        if padding == "same" and stride != 1:
+            continue
+        shapes = ((2, 4, 6, 5), (4, 4 // groups, 3, 2)) + (((4,),) if (stride + dilation + groups) % 2 else ())
+        cases.append((shapes, {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}))
+    cases += [(((1, 1, 1, 1), (1, 1, 1, 1), (1,)), {}), (((1, 2, 1, 4), (3, 2, 1, 2)), {"stride": (1, 2)}),
+              (((2, 3, 5, 4), (3, 1, 2, 3), (3,)), {"padding": (1, 0), "dilation": (2, 1), "groups": 3})]
+    return tuple(cases)
+
+
+# convolution and pooling
+SPECS += (
+    OpSpec("conv2d", conv.conv2d, naive.conv2d, (REAL, REAL, REAL), _conv_grid(), method=False),
+    OpSpec("conv1d", conv.conv1d, naive.conv1d, (REAL, REAL, REAL), (
+        (((2, 4, 7), (4, 2, 3), (4,)), {"groups": 2}), (((1, 2, 6), (2, 2, 2)), {"stride": 2, "padding": 1}),
+        (((2, 1, 5), (2, 1, 3)), {"padding": "same", "dilation": 2}), (((1, 1, 1), (1, 1, 1)), {})), method=False),
+    OpSpec("conv_transpose2d", conv.conv_transpose2d, naive.conv_transpose2d, (REAL, REAL, REAL), (
+        (((2, 4, 3, 3), (4, 2, 3, 2), (4,)), {"groups": 2}),
+        (((1, 2, 3, 2), (2, 3, 3, 3)), {"stride": 2, "padding": 1, "output_padding": 1}),
+        (((2, 2, 2, 3), (2, 1, 2, 2)), {"stride": (2, 1), "dilation": 2, "padding": (1, 0)}),
+        (((1, 1, 1, 1), (1, 1, 1, 1), (1,)), {})), method=False),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -4,3 +4,4 @@ from .elementwise import (Abs, Add, Cast, Clamp, Cos, Div, Elu, Exp, LeakyRelu, 
 from .linalg import Linear, Matmul
 from .reduce import Amax, Amin, Prod, Sum
 from .shape import Cat, Expand, Index, Pad, Permute, Reshape, ScatterIntoZeros
+from .conv import Conv2d, Conv2dWeight, ConvTranspose2d, Geometry
