@@ -9,6 +9,7 @@ import numpy as np
 from . import ops
 from .functions import ensure_tensor
 from .ops.conv import Geometry
+from .tensor import Tensor
 
 
 def _ints(value, count, name, caller, minimum):
@@ -143,3 +144,219 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if bias is not None:
         out = out + bias.reshape(-1, 1, 1)
     return out.squeeze(0) if added else out
+
+
+# --- pooling ------------------------------------------------------------------------------------
+def _pool_output(size, kernel, stride, padding, dilation, ceil_mode):
+    """PyTorch's pooling output size: with `ceil_mode` a last partial window counts, unless it
+    would start in the right padding."""
+    span = size + 2 * padding - dilation * (kernel - 1) - 1
+    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, name):
+    """The Geometry of a 2-d pooling (its ceil-mode windows reach into extra right padding) and
+    the output size."""
+    kernel = _ints(kernel_size, 2, "kernel_size", name, 1)
+    stride = kernel if stride is None or stride == [] or stride == () else _ints(stride, 2, "stride", name, 1)
+    padding = _ints(padding, 2, "padding", name, 0)
+    dilation = _ints(dilation, 2, "dilation", name, 1)
+    extents = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(2 * p > e for p, e in zip(padding, extents)):
+        raise ValueError(f"{name}: padding {padding} must be at most half the kernel size {kernel} "
+                         f"(dilation {dilation})")
+    out_size = tuple(_pool_output(n, k, s, p, d, ceil_mode)
+                     for n, k, s, p, d in zip(x.shape[2:], kernel, stride, padding, dilation))
+    if min(out_size) < 1:
+        raise ValueError(f"{name}: input {x.shape} is too small for kernel {kernel} with padding {padding} "
+                         f"and dilation {dilation} (output size {out_size})")
+    extra = [max(0, (o - 1) * s + e - (n + 2 * p))
+             for o, s, e, n, p in zip(out_size, stride, extents, x.shape[2:], padding)]
+    geometry = Geometry(kernel, stride, tuple((p, p + e) for p, e in zip(padding, extra)), dilation)
+    return geometry, out_size
+
+
+def _as_2d(x, kernel_size, stride, padding, dilation, name):
+    """A 1-d pooling's input (N, C, L) or (C, L) and arguments as a 2-d pooling's of height 1."""
+    x, added = _batched(ensure_tensor(x), 1, name)
+    one = lambda value, what: (1,) + _ints(value, 1, what, name, 0)  # noqa: E731
+    stride = None if stride is None else one(stride, "stride")
+    return x.unsqueeze(2), added, one(kernel_size, "kernel_size"), stride, (0,) + _ints(padding, 1, "padding", name, 0), \
+        one(dilation, "dilation")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The largest element of each window of input (N, C, H, W), as `torch.nn.functional.max_pool2d`
+    (stride defaults to the kernel size; padding is -inf). With `return_indices`, also each
+    maximum's int64 index in its H x W plane. The gradient goes to the first maximum of a window.
+
+    >>> import autograd as ag
+    >>> ag.max_pool2d(ag.arange(16.0).reshape(1, 1, 4, 4), 2).tolist()
+    [[[[5.0, 7.0], [13.0, 15.0]]]]
+    """
+    x, added = _batched(ensure_tensor(input), 2, "max_pool2d")
+    _check_float(x, "max_pool2d")
+    geometry, _ = _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    out = ops.MaxPool2d.apply(x, geometry=geometry)
+    if added:
+        out = out.squeeze(0)
+    if not return_indices:
+        return out
+    indices = out.grad_fn.indices if out.grad_fn is not None else ops.pool.window_max(x.data, geometry)[1]
+    return out, Tensor._make(indices[0] if added else indices)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """max_pool2d over the last dim of (N, C, L).
+
+    >>> import autograd as ag
+    >>> ag.max_pool1d(ag.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2).tolist()
+    [[[3.0, 2.0]]]
+    """
+    x, added, kernel, stride, padding, dilation = _as_2d(input, kernel_size, stride, padding, dilation, "max_pool1d")
+    result = max_pool2d(x, kernel, stride, padding, dilation, ceil_mode, return_indices)
+    out, indices = result if return_indices else (result, None)
+    out = out.squeeze(2).squeeze(0) if added else out.squeeze(2)
+    if not return_indices:
+        return out
+    return out, indices.squeeze(2).squeeze(0) if added else indices.squeeze(2)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """The mean of each window of input (N, C, H, W), as `torch.nn.functional.avg_pool2d`: zero
+    padding counts in the divisor when `count_include_pad`; `divisor_override` replaces it.
+
+    >>> import autograd as ag
+    >>> ag.avg_pool2d(ag.arange(16.0).reshape(1, 1, 4, 4), 2).tolist()
+    [[[[2.5, 4.5], [10.5, 12.5]]]]
+    """
+    x, added = _batched(ensure_tensor(input), 2, "avg_pool2d")
+    _check_float(x, "avg_pool2d")
+    geometry, out_size = _pool_geometry(x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    if divisor_override is not None:
+        if not divisor_override or isinstance(divisor_override, bool):
+            raise ValueError(f"avg_pool2d: divisor_override must be a nonzero number, got {divisor_override!r}")
+        divisor = float(divisor_override)
+    else:
+        counts = [_window_counts(n, k, s, p, o, count_include_pad)
+                  for n, k, s, (p, _), o in zip(x.shape[2:], geometry.kernel, geometry.stride, geometry.padding,
+                                                 out_size)]
+        divisor = np.multiply.outer(*counts).astype(x.dtype)
+    out = ops.AvgPool2d.apply(x, geometry=geometry, divisor=divisor)
+    return out.squeeze(0) if added else out
+
+
+def _window_counts(size, kernel, stride, padding, out_size, count_include_pad):
+    """How many of each window's positions along one dim count in its divisor: those inside the
+    padded input (or inside the input alone), never those past the padding in ceil mode."""
+    start = np.arange(out_size) * stride - padding
+    low, high = (-padding, size + padding) if count_include_pad else (0, size)
+    return np.minimum(start + kernel, high) - np.maximum(start, low)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """avg_pool2d over the last dim of (N, C, L).
+
+    >>> import autograd as ag
+    >>> ag.avg_pool1d(ag.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2).tolist()
+    [[[2.0, 1.0]]]
+    """
+    x, added, kernel, stride, padding, _ = _as_2d(input, kernel_size, stride, padding, 1, "avg_pool1d")
+    out = avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad).squeeze(2)
+    return out.squeeze(0) if added else out
+
+
+# --- resampling as products with constant matrices ----------------------------------------------
+def _resample(x, matrices):
+    """x (N, C, H, W) or (N, C, L) times a constant (out, in) matrix along each spatial dim."""
+    rows = Tensor._make(matrices[-1].T.astype(x.dtype))
+    out = x @ rows
+    if len(matrices) == 2:
+        out = Tensor._make(matrices[0].astype(x.dtype)) @ out
+    return out
+
+
+def _adaptive_matrix(size, out):
+    """(out, size): row i averages positions floor(i size / out) .. ceil((i + 1) size / out)."""
+    matrix = np.zeros((out, size))
+    for i in range(out):
+        start, stop = i * size // out, -(-(i + 1) * size // out)
+        matrix[i, start:stop] = 1 / (stop - start)
+    return matrix
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling of input (N, C, H, W) to `output_size` (an int, or a pair whose None
+    entries keep the input's size), with windows as `torch.nn.functional.adaptive_avg_pool2d`.
+
+    >>> import autograd as ag
+    >>> ag.adaptive_avg_pool2d(ag.arange(16.0).reshape(1, 1, 4, 4), 1).tolist()
+    [[[[7.5]]]]
+    """
+    x, added = _batched(ensure_tensor(input), 2, "adaptive_avg_pool2d")
+    _check_float(x, "adaptive_avg_pool2d")
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    sizes = tuple(n if s is None else s for s, n in zip(sizes, x.shape[2:]))
+    sizes = _ints(sizes, 2, "output_size", "adaptive_avg_pool2d", 1)
+    out = _resample(x, [_adaptive_matrix(n, s) for n, s in zip(x.shape[2:], sizes)])
+    return out.squeeze(0) if added else out
+
+
+def _interpolation_matrix(size, out, scale, mode, align_corners):
+    """(out, size): how much of each input position each output position takes, as PyTorch's
+    nearest and (bi)linear modes place them."""
+    matrix = np.zeros((out, size))
+    target = np.arange(out)
+    if mode == "nearest":
+        step = size / out if scale is None else 1 / scale
+        matrix[target, np.minimum(np.floor(target * step).astype(np.int64), size - 1)] = 1
+        return matrix
+    if align_corners:
+        source = target * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    else:
+        step = size / out if scale is None else 1 / scale
+        source = np.maximum((target + 0.5) * step - 0.5, 0)
+    low = np.minimum(np.floor(source).astype(np.int64), size - 1)
+    high = np.minimum(low + 1, size - 1)
+    weight = source - low
+    np.add.at(matrix, (target, low), 1 - weight)
+    np.add.at(matrix, (target, high), weight)
+    return matrix
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Resize input (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`, as
+    `torch.nn.functional.interpolate` with mode "nearest", "linear" (3-d) or "bilinear" (4-d).
+
+    >>> import autograd as ag
+    >>> ag.interpolate(ag.tensor([[[1.0, 2.0]]]), scale_factor=2).tolist()
+    [[[1.0, 1.0, 2.0, 2.0]]]
+    """
+    x = ensure_tensor(input)
+    _check_float(x, "interpolate")
+    expected = {"nearest": (3, 4), "linear": (3,), "bilinear": (4,)}
+    if mode not in expected:
+        raise ValueError(f"interpolate: mode must be one of {sorted(expected)}, got {mode!r}")
+    if x.ndim not in expected[mode]:
+        raise ValueError(f"interpolate: mode {mode!r} needs a {' or '.join(f'{d}-d' for d in expected[mode])} "
+                         f"input, got shape {x.shape}")
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError("interpolate: align_corners only applies to the linear modes")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    spatial = x.shape[2:]
+    if size is not None:
+        sizes, scales = _ints(size, len(spatial), "size", "interpolate", 1), (None,) * len(spatial)
+    else:
+        scales = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * len(spatial)
+        if len(scales) != len(spatial) or any(not s > 0 for s in scales):
+            raise ValueError(f"interpolate: scale_factor must be positive, one per spatial dim, got {scale_factor!r}")
+        sizes = tuple(int(np.floor(n * s)) for n, s in zip(spatial, scales))
+        if min(sizes) < 1:
+            raise ValueError(f"interpolate: scale_factor {scale_factor} leaves nothing of input {x.shape}")
+    return _resample(x, [_interpolation_matrix(n, s, scale, mode, bool(align_corners))
+                         for n, s, scale in zip(spatial, sizes, scales)])

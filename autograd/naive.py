@@ -118,3 +118,38 @@ def adaptive_avg_pool2d(x, output_size):
             cols = slice(j * w // ow, math.ceil((j + 1) * w / ow))
             out[:, :, i, j] = x[:, :, rows, cols].mean(axis=(2, 3))
     return out
+
+
+def _source(out_index, size, out, scale, align_corners):
+    """The input coordinate output position `out_index` samples, as PyTorch's linear modes."""
+    if align_corners:
+        return out_index * (size - 1) / (out - 1) if out > 1 else 0.0
+    return max((out_index + 0.5) * (size / out if scale is None else 1 / scale) - 0.5, 0.0)
+
+
+def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Every output element computed alone: the nearest input element below its scaled position,
+    or the (bi)linear blend of the two (four) input elements around it."""
+    spatial = x.shape[2:]
+    scales = scale_factor if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * len(spatial)
+    if size is None:
+        size = tuple(int(math.floor(n * s)) for n, s in zip(spatial, scales))
+    size = tuple(size) if isinstance(size, (tuple, list)) else (size,) * len(spatial)
+    out = np.zeros(x.shape[:2] + size)
+    for position in np.ndindex(*size):
+        if mode == "nearest":
+            source = tuple(min(int(math.floor(p * (n / o if s is None else 1 / s))), n - 1)
+                           for p, n, o, s in zip(position, spatial, size, scales))
+            out[(slice(None), slice(None)) + position] = x[(slice(None), slice(None)) + source]
+            continue
+        corners = [()]
+        weights = [1.0]
+        for p, n, o, s in zip(position, spatial, size, scales):
+            at = _source(p, n, o, s, align_corners)
+            low = min(int(math.floor(at)), n - 1)
+            high, fraction = min(low + 1, n - 1), at - low
+            corners = [c + (i,) for c in corners for i in (low, high)]
+            weights = [w * f for w in weights for f in (1 - fraction, fraction)]
+        out[(slice(None), slice(None)) + position] = sum(
+            w * x[(slice(None), slice(None)) + c] for w, c in zip(weights, corners))
+    return out

@@ -225,6 +225,26 @@ def _conv_grid():
     return tuple(cases)
 
 
+def _pool_grid(dilations):
+    """Pooling cases: kernel, stride, padding, dilation and ceil_mode over a 7 x 6 input."""
+    cases = []
+    for kernel, stride, padding, dilation, ceil_mode in itertools.product(
+            (2, (3, 2)), (None, 2, (1, 3)), (0, 1), dilations, (False, True)):
+        cases.append((((2, 3, 7, 6),), {"kernel_size": kernel, "stride": stride, "padding": padding,
+                                         "ceil_mode": ceil_mode} | ({"dilation": dilation} if dilation > 1 else {})))
+    return tuple(cases) + ((((1, 1, 1, 1),), {"kernel_size": 1}),)
+
+
+def _max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    return naive.max_pool2d(x[:, :, None], (1, kernel_size), (1, stride or kernel_size), (0, padding),
+                            (1, dilation), ceil_mode)[:, :, 0]
+
+
+def _avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    return naive.avg_pool2d(x[:, :, None], (1, kernel_size), (1, stride or kernel_size), (0, padding), ceil_mode,
+                            count_include_pad)[:, :, 0]
+
+
 # convolution and pooling
 SPECS += (
     OpSpec("conv2d", conv.conv2d, naive.conv2d, (REAL, REAL, REAL), _conv_grid(), method=False),
@@ -236,6 +256,26 @@ SPECS += (
         (((1, 2, 3, 2), (2, 3, 3, 3)), {"stride": 2, "padding": 1, "output_padding": 1}),
         (((2, 2, 2, 3), (2, 1, 2, 2)), {"stride": (2, 1), "dilation": 2, "padding": (1, 0)}),
         (((1, 1, 1, 1), (1, 1, 1, 1), (1,)), {})), method=False),
+    OpSpec("max_pool2d", conv.max_pool2d, naive.max_pool2d, cases=_pool_grid((1, 2)), method=False),
+    OpSpec("max_pool1d", conv.max_pool1d, _max_pool1d, cases=(
+        (((2, 3, 7),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+        (((1, 2, 6),), {"kernel_size": 2, "dilation": 2, "stride": 1})), method=False),
+    OpSpec("avg_pool2d", conv.avg_pool2d, naive.avg_pool2d, cases=_pool_grid((1,)) + tuple(
+        (((2, 3, 7, 6),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True} | extra)
+        for extra in ({"count_include_pad": False}, {"divisor_override": 5})), method=False),
+    OpSpec("avg_pool1d", conv.avg_pool1d, _avg_pool1d, cases=(
+        (((2, 3, 7),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": False}),
+        (((1, 2, 6),), {"kernel_size": 2})), method=False),
+    OpSpec("adaptive_avg_pool2d", conv.adaptive_avg_pool2d, naive.adaptive_avg_pool2d, cases=tuple(
+        (((2, 3, 7, 6),), {"output_size": size}) for size in (1, 3, (4, 6), (7, 4), (5, 2))), method=False),
+    OpSpec("interpolate", conv.interpolate, naive.interpolate, cases=(
+        (((2, 2, 3, 4),), {"scale_factor": 2}), (((1, 2, 5, 4),), {"size": (3, 7)}),
+        (((1, 2, 3),), {"size": 7}), (((1, 2, 4),), {"scale_factor": 1.5}),
+        (((2, 2, 3, 4),), {"size": (5, 2), "mode": "bilinear"}),
+        (((1, 2, 3, 4),), {"scale_factor": (2, 1.5), "mode": "bilinear", "align_corners": True}),
+        (((1, 1, 1, 3),), {"size": (2, 5), "mode": "bilinear", "align_corners": True}),
+        (((1, 3, 5),), {"size": 3, "mode": "linear"}), (((1, 3, 4),), {"scale_factor": 2.5, "mode": "linear"})),
+        method=False),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -1,0 +1,84 @@
+"""Max and average pooling over the windows of a `Geometry` (see conv.py), on (N, C, H, W).
+
+Both walk the kh x kw window offsets, each a strided slice of the padded input with the
+output's shape, so no window buffer is built. Average pooling is linear: its backward is its
+adjoint (col2im of the gradient over the divisor), whose backward is average pooling again.
+Max pooling keeps the arg-max of each window as an index into the input's H x W plane.
+"""
+import numpy as np
+
+from ..function import Function
+from .conv import col2im, pad_spatial
+
+
+def window_sums(x, geometry):
+    """The sum of each window of x (N, C, H, W), zero padding included, (N, C, OH, OW)."""
+    padded, out_size = pad_spatial(x, geometry.padding), geometry.output_size(x.shape[2:])
+    total = None
+    for i in range(geometry.kernel[0]):
+        for j in range(geometry.kernel[1]):
+            part = padded[(slice(None), slice(None)) + geometry.window(i, j, out_size)]
+            total = part.copy() if total is None else np.add(total, part, out=total)
+    return total
+
+
+def window_max(x, geometry):
+    """The largest element of each window and its index in the H x W plane, as PyTorch: the first
+    maximum in row-major window order, any NaN beating numbers. Padding is -inf."""
+    padded = pad_spatial(x, geometry.padding, -np.inf)
+    out_size, (kh, kw) = geometry.output_size(x.shape[2:]), geometry.kernel
+    best = which = None
+    for i in range(kh):
+        for j in range(kw):
+            part = padded[(slice(None), slice(None)) + geometry.window(i, j, out_size)]
+            if best is None:
+                best, which = part.copy(), np.zeros(part.shape, np.int64)
+                continue
+            better = (part > best) | np.isnan(part)
+            np.copyto(best, part, where=better)
+            which[better] = i * kw + j
+    (top, _), (left, _) = geometry.padding
+    rows = np.arange(out_size[0])[:, None] * geometry.stride[0] - top + which // kw * geometry.dilation[0]
+    cols = np.arange(out_size[1]) * geometry.stride[1] - left + which % kw * geometry.dilation[1]
+    return best, rows * x.shape[3] + cols
+
+
+class MaxPool2d(Function):
+    """The largest element of each window; the gradient goes to that element alone."""
+
+    def forward(self, x, geometry):
+        out, self.indices = window_max(x, geometry)
+        return out
+
+    def backward(self, xp, grad, x):
+        n, channels, height, width = self.inputs[0].shape
+        planes = n * channels
+        index = (np.arange(planes)[:, None], self.indices.reshape(planes, -1))
+        flat = xp.scatter_into_zeros(xp.reshape(grad, (planes, -1)), index, (planes, height * width))
+        return (xp.reshape(flat, (n, channels, height, width)),)
+
+    def release(self):
+        super().release()
+        self.indices = None
+
+
+class AvgPool2d(Function):
+    """The sum of each window over `divisor` (a number or an (OH, OW) array of counts)."""
+
+    def forward(self, x, geometry, divisor):
+        return window_sums(x, geometry) / divisor
+
+    def backward(self, xp, grad, x):
+        return (xp.primitive(AvgPool2dAdjoint, grad, size=tuple(self.inputs[0].shape[2:]), **self.options),)
+
+
+class AvgPool2dAdjoint(Function):
+    """The gradient of AvgPool2d: each output's gradient over its divisor, spread over its window."""
+
+    def forward(self, grad, geometry, divisor, size):
+        shared = np.broadcast_to((grad / divisor)[:, :, None, None], grad.shape[:2] + geometry.kernel + grad.shape[2:])
+        return col2im(shared, geometry, size)
+
+    def backward(self, xp, out_grad, grad):
+        options = self.options
+        return (xp.primitive(AvgPool2d, out_grad, geometry=options["geometry"], divisor=options["divisor"]),)
