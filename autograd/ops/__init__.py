@@ -5,4 +5,4 @@ from .linalg import Linear, Matmul
 from .reduce import Amax, Amin, Prod, Sum
 from .shape import Cat, Expand, Index, Pad, Permute, Reshape, ScatterIntoZeros
 from .conv import Conv2d, Conv2dWeight, ConvTranspose2d, Geometry
-from .pool import AvgPool2d, AvgPool2dAdjoint, MaxPool2d
+from .pool import AvgPool2d, AvgPool2dAdjoint, MaxPool2d, MaxUnpool2d

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import kernels
 from ..function import Function
 from .elementwise import promote
 
@@ -67,11 +68,7 @@ def im2col(x, geometry):
 def col2im(cols, geometry, size):
     """The adjoint of `im2col`: columns (N, C, kh, kw, OH, OW) added back into an input of
     spatial size `size` (N, C, H, W), overlapping windows summing up."""
-    n, channels, kh, kw, oh, ow = cols.shape
-    padded = np.zeros((n, channels) + geometry.padded_size(size), cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            padded[(slice(None), slice(None)) + geometry.window(i, j, (oh, ow))] += cols[:, :, i, j]
+    padded = kernels.col2im(cols, geometry.stride, geometry.dilation, geometry.padded_size(size))
     if padded.shape[2:] == tuple(size):
         return padded
     (top, _), (left, _) = geometry.padding

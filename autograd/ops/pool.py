@@ -7,6 +7,7 @@ Max pooling keeps the arg-max of each window as an index into the input's H x W 
 """
 import numpy as np
 
+from .. import kernels
 from ..function import Function
 from .conv import col2im, pad_spatial
 
@@ -23,24 +24,11 @@ def window_sums(x, geometry):
 
 
 def window_max(x, geometry):
-    """The largest element of each window and its index in the H x W plane, as PyTorch: the first
-    maximum in row-major window order, any NaN beating numbers. Padding is -inf."""
-    padded = pad_spatial(x, geometry.padding, -np.inf)
-    out_size, (kh, kw) = geometry.output_size(x.shape[2:]), geometry.kernel
-    best = which = None
-    for i in range(kh):
-        for j in range(kw):
-            part = padded[(slice(None), slice(None)) + geometry.window(i, j, out_size)]
-            if best is None:
-                best, which = part.copy(), np.zeros(part.shape, np.int64)
-                continue
-            better = (part > best) | np.isnan(part)
-            np.copyto(best, part, where=better)
-            which[better] = i * kw + j
+    """The largest element of each window of x (N, C, H, W) and its index in the H x W plane
+    (see `kernels.window.max_pool2d`)."""
     (top, _), (left, _) = geometry.padding
-    rows = np.arange(out_size[0])[:, None] * geometry.stride[0] - top + which // kw * geometry.dilation[0]
-    cols = np.arange(out_size[1]) * geometry.stride[1] - left + which % kw * geometry.dilation[1]
-    return best, rows * x.shape[3] + cols
+    return kernels.max_pool2d(x, geometry.kernel, geometry.stride, (top, left), geometry.dilation,
+                              geometry.output_size(x.shape[2:]))
 
 
 class MaxPool2d(Function):
@@ -51,15 +39,25 @@ class MaxPool2d(Function):
         return out
 
     def backward(self, xp, grad, x):
-        n, channels, height, width = self.inputs[0].shape
-        planes = n * channels
-        index = (np.arange(planes)[:, None], self.indices.reshape(planes, -1))
-        flat = xp.scatter_into_zeros(xp.reshape(grad, (planes, -1)), index, (planes, height * width))
-        return (xp.reshape(flat, (n, channels, height, width)),)
+        return (xp.primitive(MaxUnpool2d, grad, self.indices, size=tuple(self.inputs[0].shape[2:])),)
 
     def release(self):
         super().release()
         self.indices = None
+
+
+class MaxUnpool2d(Function):
+    """The gradient of MaxPool2d: each output gradient added at its window's arg-max in zeros of
+    spatial `size`. Its own gradient picks those elements back out."""
+
+    def forward(self, grad, indices, size):
+        return kernels.max_unpool2d(grad, indices, size[0] * size[1]).reshape(grad.shape[:2] + tuple(size))
+
+    def backward(self, xp, out_grad, grad, indices):
+        n, channels = grad.shape[:2]
+        planes = xp.reshape(out_grad, (n * channels, -1))
+        picked = planes[np.arange(n * channels)[:, None], indices.reshape(n * channels, -1)]
+        return xp.reshape(picked, grad.shape), None
 
 
 class AvgPool2d(Function):
