@@ -75,14 +75,12 @@ def col2im(cols, geometry, size):
     return np.ascontiguousarray(padded[:, :, top:top + size[0], left:left + size[1]])
 
 
-def convolve(x, weight, geometry):
-    """B(x, w): x (N, C, H, W), weight (O, C / groups, kh, kw) -> (N, O, OH, OW), no bias."""
-    groups, out_size = geometry.groups, geometry.output_size(x.shape[2:])
-    cols = im2col(x, geometry)
-    n, length = x.shape[0], out_size[0] * out_size[1]
-    cols = cols.reshape(n, groups, -1, length)
-    out = np.matmul(weight.reshape(groups, weight.shape[0] // groups, -1), cols)
-    return out.reshape((n, weight.shape[0]) + out_size)
+def convolve(cols, weight, geometry, out_size):
+    """B(x, w) from x's columns (N, C, kh, kw, OH, OW) and weight (O, C / groups, kh, kw): (N, O, OH, OW)."""
+    groups, n = geometry.groups, cols.shape[0]
+    per_group = cols.reshape(n, groups, -1, out_size[0] * out_size[1])
+    out = np.matmul(weight.reshape(groups, weight.shape[0] // groups, -1), per_group)
+    return out.reshape((n, weight.shape[0]) + tuple(out_size))
 
 
 def convolve_transpose(grad, weight, geometry, size):
@@ -95,21 +93,26 @@ def convolve_transpose(grad, weight, geometry, size):
     return col2im(cols.reshape(n, -1, kh, kw, oh, ow), geometry, size)
 
 
-def convolve_weight(x, grad, geometry):
-    """W(x, g): the gradient of `convolve` with respect to the weight, (O, C / groups, kh, kw)."""
+def convolve_weight(cols, grad, geometry):
+    """W(x, g) from x's columns: the gradient of `convolve` with respect to the weight,
+    (O, C / groups, kh, kw)."""
     groups, (kh, kw) = geometry.groups, geometry.kernel
     n, out_channels, oh, ow = grad.shape
-    cols = im2col(x, geometry).reshape(n, groups, -1, oh * ow)
-    per_sample = np.matmul(grad.reshape(n, groups, out_channels // groups, oh * ow), cols.transpose(0, 1, 3, 2))
+    per_group = cols.reshape(n, groups, -1, oh * ow)
+    per_sample = np.matmul(grad.reshape(n, groups, out_channels // groups, oh * ow), per_group.transpose(0, 1, 3, 2))
     return per_sample.sum(axis=0).reshape(out_channels, -1, kh, kw)
 
 
 class Conv2d(Function):
     """B(x, w) + bias, with bias (O,) or None."""
 
+    cols = None
+
     def forward(self, x, weight, bias, geometry):
         x, weight = promote(x, weight)
-        out = convolve(x, weight, geometry)
+        # The columns are kept for the weight's gradient (dropped, unused, when nothing is recorded).
+        self.cols = im2col(x, geometry)
+        out = convolve(self.cols, weight, geometry, geometry.output_size(x.shape[2:]))
         if bias is not None:
             out += bias.reshape(-1, 1, 1)
         return out
@@ -117,14 +120,23 @@ class Conv2d(Function):
     def backward(self, xp, grad, x, weight, bias):
         geometry = self.options["geometry"]
         grad_x = grad_weight = grad_bias = None
-        # Weight first: its im2col buffer is freed before the input gradient's columns exist.
+        cols, self.cols = self.cols, None
+        # Weight first, and the forward's columns let go of before the input gradient's exist.
         if self.needs(1):
-            grad_weight = xp.primitive(Conv2dWeight, x, grad, geometry=geometry)
+            if cols is not None and isinstance(grad, np.ndarray):
+                grad_weight = convolve_weight(cols, promote(cols, grad)[1], geometry)
+            else:  # create_graph, or a second backward through a retained graph
+                grad_weight = xp.primitive(Conv2dWeight, x, grad, geometry=geometry)
+        del cols
         if self.needs(0):
             grad_x = xp.primitive(ConvTranspose2d, grad, weight, geometry=geometry, size=tuple(x.shape[2:]))
         if self.needs(2):
             grad_bias = xp.sum(grad, (0, 2, 3), False)
         return grad_x, grad_weight, grad_bias
+
+    def release(self):
+        super().release()
+        self.cols = None
 
 
 class ConvTranspose2d(Function):
@@ -149,7 +161,7 @@ class Conv2dWeight(Function):
 
     def forward(self, x, grad, geometry):
         x, grad = promote(x, grad)
-        return convolve_weight(x, grad, geometry)
+        return convolve_weight(im2col(x, geometry), grad, geometry)
 
     def backward(self, xp, weight_grad, x, grad):
         geometry = self.options["geometry"]
