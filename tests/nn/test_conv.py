@@ -152,3 +152,11 @@ def test_attention_matches_numpy_and_gradcheck(mask_kind):
     out = F.scaled_dot_product_attention(q, k, v, **kwargs)
     np.testing.assert_allclose(out.data, _attention(q.data, k.data, v.data, additive), rtol=1e-10)
     assert ag.gradcheck(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, **kwargs), (q, k, v))
+
+
+def test_draw_graph_clusters_conv_blocks():
+    block = lambda c_in, c_out: nn.Sequential(nn.Conv2d(c_in, c_out, 3), nn.ReLU(), nn.MaxPool2d(2))  # noqa: E731
+    model = nn.Sequential(block(1, 2), block(2, 3), nn.Flatten(), nn.Linear(12, 2))
+    dot = ag.draw_graph(model(ag.randn(2, 1, 14, 14)).sum(), params=model, collapse_modules=True).source
+    first = dot[dot.index('label="0 (Sequential)"'):dot.index('label="1 (Sequential)"')]
+    assert "0.0 (Conv2d)" in first and "0.0.weight" in first and "MaxPool2d" in first
