@@ -70,6 +70,16 @@ def _check_conv(x, weight, bias, groups, in_channels_dim, name):
         raise ValueError(f"{name}: bias must have shape ({out_channels},), got {bias.shape}")
 
 
+def _conv_arguments(input, weight, bias, groups, stride, dilation, in_channels_dim, name):
+    """The checked tensors (input batched), whether a batch dim was added, and kernel, stride and
+    dilation as pairs."""
+    x, weight = ensure_tensor(input), ensure_tensor(weight)
+    x, added = _batched(x, 2, name)
+    _check_conv(x, weight, bias, groups, in_channels_dim, name)
+    return (x, weight, added, weight.shape[2:], _ints(stride, 2, "stride", name, 1),
+            _ints(dilation, 2, "dilation", name, 1))
+
+
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-d cross-correlation of input (N, C, H, W) with weight (O, C / groups, kh, kw), plus bias
     (O,), as `torch.nn.functional.conv2d`: padding is an int, a pair, "valid" or "same".
@@ -79,12 +89,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> ag.conv2d(ag.ones(1, 1, 4, 4), ag.ones(2, 1, 3, 3), padding=1).shape
     (1, 2, 4, 4)
     """
-    x, weight = ensure_tensor(input), ensure_tensor(weight)
-    x, added = _batched(x, 2, "conv2d")
-    _check_conv(x, weight, bias, groups, 1, "conv2d")
-    kernel = weight.shape[2:]
-    stride = _ints(stride, 2, "stride", "conv2d", 1)
-    dilation = _ints(dilation, 2, "dilation", "conv2d", 1)
+    x, weight, added, kernel, stride, dilation = _conv_arguments(input, weight, bias, groups, stride, dilation, 1,
+                                                                 "conv2d")
     geometry = Geometry(kernel, stride, _conv_padding(padding, kernel, stride, dilation, "conv2d"), dilation,
                         int(groups))
     out_size = geometry.output_size(x.shape[2:])
@@ -123,12 +129,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> ag.conv_transpose2d(ag.ones(1, 1, 2, 2), ag.ones(1, 1, 2, 2), stride=2).tolist()[0][0][0]
     [1.0, 1.0, 1.0, 1.0]
     """
-    x, weight = ensure_tensor(input), ensure_tensor(weight)
-    x, added = _batched(x, 2, "conv_transpose2d")
-    _check_conv(x, weight, bias, groups, 0, "conv_transpose2d")
-    kernel = weight.shape[2:]
-    stride = _ints(stride, 2, "stride", "conv_transpose2d", 1)
-    dilation = _ints(dilation, 2, "dilation", "conv_transpose2d", 1)
+    x, weight, added, kernel, stride, dilation = _conv_arguments(input, weight, bias, groups, stride, dilation, 0,
+                                                                 "conv_transpose2d")
     padding = _ints(padding, 2, "padding", "conv_transpose2d", 0)
     extra = _ints(output_padding, 2, "output_padding", "conv_transpose2d", 0)
     if any(e >= s for e, s in zip(extra, stride)):
