@@ -78,3 +78,13 @@ def test_unbatched_pooling_matches_a_batch_of_one():
     assert ag.max_pool2d(x, 2).tolist() == ag.max_pool2d(x.unsqueeze(0), 2)[0].tolist()
     out, indices = ag.max_pool1d(x[0], 2, return_indices=True)
     assert out.shape == indices.shape == (6, 2)
+
+
+@pytest.mark.parametrize("pool", [lambda x: ag.max_pool2d(x, 3, 2, 1), lambda x: ag.avg_pool2d(x, 3, 2, 1, True),
+                                  lambda x: ag.max_pool1d(x[:, :, 0], 2, 1)], ids=["max", "avg", "max 1-d"])
+def test_the_pooling_gradient_is_differentiable_in_the_upstream_gradient(pool):
+    """The ops that make pooling's gradient (arg-max scatter, average adjoint) have gradients of
+    their own, with respect to the upstream gradient they spread."""
+    x = ag.randn(2, 2, 5, 6, dtype=ag.float64, requires_grad=True)
+    g = ag.randn(*pool(x).shape, dtype=ag.float64, requires_grad=True)
+    assert ag.gradcheck(lambda g: ag.grad(pool(x), (x,), grad_outputs=g, create_graph=True)[0], (g,))
