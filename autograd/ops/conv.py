@@ -8,8 +8,9 @@ make each one's backward a call of the other two, so the backward of every op he
 made of these ops, and double backward comes for free (see `backends.primitive`).
 
 The forward is im2col over `sliding_window_view` feeding one batched BLAS product; col2im adds
-the columns back window offset by window offset. A backward materialises at most one column
-buffer at a time: the weight gradient's im2col, then the input gradient's columns.
+the columns back (a numba loop, `kernels.col2im`). The forward's columns are kept for the
+weight gradient and let go of before the input gradient's columns exist, so a backward never
+holds two column buffers of a layer at once.
 """
 from dataclasses import dataclass
 

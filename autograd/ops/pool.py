@@ -1,9 +1,10 @@
 """Max and average pooling over the windows of a `Geometry` (see conv.py), on (N, C, H, W).
 
-Both walk the kh x kw window offsets, each a strided slice of the padded input with the
-output's shape, so no window buffer is built. Average pooling is linear: its backward is its
-adjoint (col2im of the gradient over the divisor), whose backward is average pooling again.
-Max pooling keeps the arg-max of each window as an index into the input's H x W plane.
+Average pooling walks the kh x kw window offsets, each a strided slice of the padded input with
+the output's shape, so no window buffer is built. It is linear: its backward is its adjoint
+(col2im of the gradient over the divisor), whose backward is average pooling again. Max pooling
+(a window kernel, `kernels.max_pool2d`) keeps the arg-max of each window as an index into the
+input's H x W plane, where its backward scatters the gradient.
 """
 import numpy as np
 
