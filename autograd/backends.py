@@ -70,6 +70,12 @@ class NumpyBackend:
         return x.sum(axis=axis, keepdims=keepdims)
 
     @staticmethod
+    def primitive(op, *arrays, **options):
+        """The forward of primitive `op` on arrays: how a backward made of other primitives (a
+        convolution's, a pooling's) calls them, recorded under `TensorBackend`."""
+        return op().forward(*arrays, **options)
+
+    @staticmethod
     def astype(x, dtype):
         return x.astype(dtype)
 
@@ -151,6 +157,10 @@ class TensorBackend:
     @staticmethod
     def sum_leading(x, count):
         return TensorBackend.sum(x, tuple(range(count)), False)
+
+    @staticmethod
+    def primitive(op, *args, **options):
+        return op.apply(*args, **options)
 
     @staticmethod
     def astype(x, dtype):

@@ -7,13 +7,15 @@ domain each tensor input is drawn from, and sample cases (input shapes plus keyw
 differentiable ones, its backward against central differences in float64, over the sample cases
 and (for elementwise ops) over random broadcast shapes.
 """
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from . import api as fn
-from . import arrays, ops
+from . import arrays, naive, ops
+from . import convolution as conv
 from .tensor import Tensor
 
 REAL, POSITIVE, NONZERO, BOOL = "real", "positive", "nonzero", "bool"
@@ -236,6 +238,74 @@ SPECS = (
            cases=tuple((((rows, classes),), {"reduction": reduction})
                        for rows, classes in ((5, 3), (1, 4)) for reduction in ("mean", "sum", "none")),
            method=False, call=lambda x, reduction: fn.cross_entropy(x, Tensor(_class_targets(x)), reduction)),
+)
+
+
+
+def _conv_grid():
+    """conv2d's cases: a grid of stride, padding, dilation and groups, with and without bias."""
+    cases = []
+    for stride, padding, dilation, groups in itertools.product((1, 2), (0, 1, "same"), (1, 2), (1, 2)):
+        if padding == "same" and stride != 1:
+            continue
+        shapes = ((2, 4, 6, 5), (4, 4 // groups, 3, 2)) + (((4,),) if (stride + dilation + groups) % 2 else ())
+        cases.append((shapes, {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}))
+    cases += [(((1, 1, 1, 1), (1, 1, 1, 1), (1,)), {}), (((1, 2, 1, 4), (3, 2, 1, 2)), {"stride": (1, 2)}),
+              (((2, 3, 5, 4), (3, 1, 2, 3), (3,)), {"padding": (1, 0), "dilation": (2, 1), "groups": 3})]
+    return tuple(cases)
+
+
+def _pool_grid(dilations):
+    """Pooling cases: kernel, stride, padding, dilation and ceil_mode over a 7 x 6 input."""
+    cases = []
+    for kernel, stride, padding, dilation, ceil_mode in itertools.product(
+            (2, (3, 2)), (None, 2, (1, 3)), (0, 1), dilations, (False, True)):
+        cases.append((((2, 3, 7, 6),), {"kernel_size": kernel, "stride": stride, "padding": padding,
+                                         "ceil_mode": ceil_mode} | ({"dilation": dilation} if dilation > 1 else {})))
+    return tuple(cases) + ((((1, 1, 1, 1),), {"kernel_size": 1}),)
+
+
+def _max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    return naive.max_pool2d(x[:, :, None], (1, kernel_size), (1, stride or kernel_size), (0, padding),
+                            (1, dilation), ceil_mode)[:, :, 0]
+
+
+def _avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    return naive.avg_pool2d(x[:, :, None], (1, kernel_size), (1, stride or kernel_size), (0, padding), ceil_mode,
+                            count_include_pad)[:, :, 0]
+
+
+# convolution and pooling
+SPECS += (
+    OpSpec("conv2d", conv.conv2d, naive.conv2d, (REAL, REAL, REAL), _conv_grid(), method=False),
+    OpSpec("conv1d", conv.conv1d, naive.conv1d, (REAL, REAL, REAL), (
+        (((2, 4, 7), (4, 2, 3), (4,)), {"groups": 2}), (((1, 2, 6), (2, 2, 2)), {"stride": 2, "padding": 1}),
+        (((2, 1, 5), (2, 1, 3)), {"padding": "same", "dilation": 2}), (((1, 1, 1), (1, 1, 1)), {})), method=False),
+    OpSpec("conv_transpose2d", conv.conv_transpose2d, naive.conv_transpose2d, (REAL, REAL, REAL), (
+        (((2, 4, 3, 3), (4, 2, 3, 2), (4,)), {"groups": 2}),
+        (((1, 2, 3, 2), (2, 3, 3, 3)), {"stride": 2, "padding": 1, "output_padding": 1}),
+        (((2, 2, 2, 3), (2, 1, 2, 2)), {"stride": (2, 1), "dilation": 2, "padding": (1, 0)}),
+        (((1, 1, 1, 1), (1, 1, 1, 1), (1,)), {})), method=False),
+    OpSpec("max_pool2d", conv.max_pool2d, naive.max_pool2d, cases=_pool_grid((1, 2)), method=False),
+    OpSpec("max_pool1d", conv.max_pool1d, _max_pool1d, cases=(
+        (((2, 3, 7),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+        (((1, 2, 6),), {"kernel_size": 2, "dilation": 2, "stride": 1})), method=False),
+    OpSpec("avg_pool2d", conv.avg_pool2d, naive.avg_pool2d, cases=_pool_grid((1,)) + tuple(
+        (((2, 3, 7, 6),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True} | extra)
+        for extra in ({"count_include_pad": False}, {"divisor_override": 5})), method=False),
+    OpSpec("avg_pool1d", conv.avg_pool1d, _avg_pool1d, cases=(
+        (((2, 3, 7),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": False}),
+        (((1, 2, 6),), {"kernel_size": 2})), method=False),
+    OpSpec("adaptive_avg_pool2d", conv.adaptive_avg_pool2d, naive.adaptive_avg_pool2d, cases=tuple(
+        (((2, 3, 7, 6),), {"output_size": size}) for size in (1, 3, (4, 6), (7, 4), (5, 2))), method=False),
+    OpSpec("interpolate", conv.interpolate, naive.interpolate, cases=(
+        (((2, 2, 3, 4),), {"scale_factor": 2}), (((1, 2, 5, 4),), {"size": (3, 7)}),
+        (((1, 2, 3),), {"size": 7}), (((1, 2, 4),), {"scale_factor": 1.5}),
+        (((2, 2, 3, 4),), {"size": (5, 2), "mode": "bilinear"}),
+        (((1, 2, 3, 4),), {"scale_factor": (2, 1.5), "mode": "bilinear", "align_corners": True}),
+        (((1, 1, 1, 3),), {"size": (2, 5), "mode": "bilinear", "align_corners": True}),
+        (((1, 3, 5),), {"size": 3, "mode": "linear"}), (((1, 3, 4),), {"scale_factor": 2.5, "mode": "linear"})),
+        method=False),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -9,6 +9,8 @@
 """
 from . import diagnostics, functional, init, landscapes, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, NoisyReLU, PReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from .conv import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d,
+                   Upsample)
 from .containers import Ensemble, ModuleList, Sequential
 from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, Residual
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss, elastic_net_penalty,

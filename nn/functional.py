@@ -6,13 +6,16 @@ Random ones (dropout, noise) draw from autograd's generator, so `ag.manual_seed`
 import numpy as np
 
 import autograd as ag
-from autograd import (cross_entropy as _fused_cross_entropy, elu, leaky_relu, linear, log_softmax, relu, sigmoid,
-                      softplus, tanh)
+from autograd import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d,
+                      cross_entropy as _fused_cross_entropy, elu, interpolate, leaky_relu, linear, log_softmax, max_pool1d,
+                      max_pool2d, relu, sigmoid, softplus, tanh)
 from autograd.api import REDUCTIONS
 
 __all__ = ["linear", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "prelu",
            "noisy_relu", "step", "maxout", "dropout", "gaussian_noise", "batch_norm", "mse_loss", "l1_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss"]
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "conv1d", "conv2d",
+           "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
+           "interpolate", "normalize", "scaled_dot_product_attention"]
 
 
 
@@ -77,6 +80,49 @@ def maxout(x, pieces):
     if x.shape[-1] % pieces:
         raise ValueError(f"maxout: last dim {x.shape[-1]} of input {x.shape} is not a multiple of {pieces} pieces")
     return x.reshape(x.shape[:-1] + (x.shape[-1] // pieces, pieces)).amax(-1)
+
+
+# --- normalisation and attention --------------------------------------------------------------
+def normalize(input, p=2.0, dim=1, eps=1e-12):
+    """input / max(||input||_p, eps) along `dim`, as `torch.nn.functional.normalize`.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.normalize(ag.tensor([[3.0, 4.0]], dtype=ag.float64)).tolist()
+    [[0.6, 0.8]]
+    """
+    if not p > 0:
+        raise ValueError(f"normalize: p must be positive, got {p}")
+    # The p-th power of the norm is clamped rather than the norm, so that an all-zero slice gets
+    # no gradient through the (non-differentiable) root at zero; elsewhere both agree.
+    powers = input * input if p == 2 else input.abs() ** p
+    return input / powers.sum(dim, keepdim=True).clamp(min=eps ** p) ** (1 / p)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """softmax(query @ key^T * scale + mask) @ value for (..., L, E) queries, (..., S, E) keys and
+    (..., S, Ev) values, as `torch.nn.functional.scaled_dot_product_attention`: scale defaults to
+    1/sqrt(E); a boolean mask marks the pairs that may attend, a float mask is added; `is_causal`
+    lets query i see keys 0..i.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.scaled_dot_product_attention(ag.zeros(1, 2, 4), ag.zeros(1, 3, 4), ag.ones(1, 3, 5)).shape
+    (1, 2, 5)
+    """
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise ValueError(f"scaled_dot_product_attention: query {query.shape}, key {key.shape} and value "
+                         f"{value.shape} do not line up (E of query and key, S of key and value)")
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
+    scores = (query @ key.transpose(-2, -1)) * (query.shape[-1] ** -0.5 if scale is None else scale)
+    if is_causal:
+        attn_mask = np.tril(np.ones((query.shape[-2], key.shape[-2]), bool))
+    if attn_mask is not None:
+        mask = attn_mask.data if isinstance(attn_mask, ag.Tensor) else np.asarray(attn_mask)
+        if mask.dtype == np.bool_:
+            scores = ag.where(ag.tensor(mask), scores, -np.inf)
+        else:
+            scores = scores + attn_mask
+    return dropout(scores.softmax(-1), dropout_p, dropout_p > 0) @ value
 
 
 # --- regularisation -----------------------------------------------------------------------------

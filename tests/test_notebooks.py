@@ -10,9 +10,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_is_one_notebook_per_topic():
-    assert len(NOTEBOOKS) == 12
-    assert [path.name[:2] for path in NOTEBOOKS] == [f"{n:02d}" for n in range(1, 13)]
+def test_notebooks_are_numbered_consecutively_from_01():
+    assert len(NOTEBOOKS) >= 13
+    assert [path.name[:2] for path in NOTEBOOKS] == [f"{n:02d}" for n in range(1, len(NOTEBOOKS) + 1)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -21,7 +21,7 @@ def test_notebook_runs_and_its_claims_hold(path):
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), \
         f"{path.name} is stored with outputs"
     assert "assert" in notebook.cells[-1].source, f"{path.name} does not end with its claim"
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     images = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs
               if "image/png" in output.get("data", {})]

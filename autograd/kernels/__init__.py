@@ -37,3 +37,8 @@ def bind(namespace, names, reference_module, jit_module):
 
 
 bind(globals(), NAMES, reference, __name__ + ".jit")
+
+from . import window  # noqa: E402  (the sliding-window kernels of convolution and pooling)
+
+WINDOW_NAMES = ("col2im", "max_pool2d", "max_unpool2d")
+bind(globals(), WINDOW_NAMES, window, __name__ + ".window_jit")
