@@ -47,6 +47,15 @@ def _inputs_and_target(batch):
     return batch
 
 
+def _means(model, totals, count):
+    """Each total divided by the sample count; over every process's samples when `model` sums
+    across processes (as `nn.distributed.DistributedDataParallel` does)."""
+    sum_over_processes = getattr(model, "sum_over_processes", None)
+    if sum_over_processes is not None:
+        totals, count = sum_over_processes(totals, count)
+    return {name: total / count for name, total in totals.items()}
+
+
 def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
     """The mean loss and metrics of `model` over `loader`, in eval mode and without recording
     (the model's train/eval mode is restored afterwards).
@@ -73,7 +82,7 @@ def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
                 count += size
     finally:
         model.train(was_training)
-    return {name: total / count for name, total in totals.items()}
+    return _means(model, totals, count)
 
 
 @dataclass
@@ -177,7 +186,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     loss and metrics (averaged over the epoch's batches, as the model was while it learnt),
     validation ones with a "val_" prefix when `val_loader` is given, the learning rate, then the
     scheduler's step and the callbacks (any may stop training). `progress` shows a tqdm bar per
-    epoch with the running loss.
+    epoch with the running loss (only in the main process when the model says it is not, as a
+    DistributedDataParallel on a rank other than 0 does).
 
     >>> import autograd as ag, nn, optim
     >>> from nn.data import DataLoader, TensorDataset
@@ -192,6 +202,7 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     functions = _metric_functions(metrics)
     callbacks = list(callbacks)
     history = History()
+    progress = progress and getattr(model, "is_main_process", True)
     for callback in callbacks:
         callback.on_train_begin(model)
     bar = None
@@ -227,7 +238,7 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
                 if bar is not None:
                     bar.update()
                     bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
-            logs = {name: total / count for name, total in totals.items()}
+            logs = _means(model, totals, count)
             if val_loader is not None:
                 logs.update({f"val_{name}": value for name, value in
                              evaluate(model, loss_fn, val_loader, functions).items()})
