@@ -47,6 +47,13 @@ def test_ranks_hold_identical_parameters_after_training(ranks):
     np.testing.assert_array_equal(first["trained"], second["trained"])
 
 
+def test_wrapping_different_models_on_different_ranks_is_an_error_on_every_rank(ranks):
+    for rank, saved in enumerate(ranks[0]):
+        message = str(saved["mismatch"])
+        assert f"rank {rank} and rank {1 - rank} hold different models" in message
+        assert "(3, 5)" in message and "(4, 5)" in message
+
+
 def test_only_rank_0_shows_progress(ranks):
     assert ranks[1].stderr.count("epoch 1/1:   0%") == 1
 
