@@ -50,12 +50,20 @@ def init():
 
 
 def rank():
-    """This process's rank: 0 ... world_size() - 1 (0 without mpiexec)."""
+    """This process's rank: 0 ... world_size() - 1 (0 without mpiexec).
+
+    >>> rank()
+    0
+    """
     return _communicator().Get_rank() if _communicator() else 0
 
 
 def world_size():
-    """How many processes the job has (1 without mpiexec)."""
+    """How many processes the job has (1 without mpiexec).
+
+    >>> world_size()
+    1
+    """
     return _communicator().Get_size() if _communicator() else 1
 
 
@@ -251,7 +259,11 @@ def train_ensemble(make_member, train_member, n_members, combine=None):
 
 def mpiexec():
     """The path of `mpiexec`: the one installed beside this Python (the mpich wheel of the
-    `distributed` extra puts it in the environment's bin/), else the first on PATH."""
+    `distributed` extra puts it in the environment's bin/), else the first on PATH.
+
+    >>> pathlib.Path(mpiexec()).name
+    'mpiexec'
+    """
     beside = pathlib.Path(sys.executable).parent / "mpiexec"
     found = str(beside) if beside.exists() else shutil.which("mpiexec")
     if found is None:

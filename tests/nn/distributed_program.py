@@ -64,6 +64,13 @@ def main(out_dir):
         train_member(member, i)
     results["ensemble"] = np.concatenate([flat(member) for member in ensemble.members])
     results["ensemble_alone"] = np.concatenate([flat(member) for member in alone])
+    # Buffers (BatchNorm's running statistics, an int64 counter) come from rank 0 as well.
+    norm = nn.BatchNorm1d(3)
+    norm.running_mean.data[...] = rank + 1.0
+    norm.num_batches_tracked.data[...] = 10 * (rank + 1)
+    distributed.DistributedDataParallel(norm)
+    results["buffers"] = [*norm.running_mean.data, norm.num_batches_tracked.item()]
+
     # Different models on different ranks: every rank says so instead of exchanging mismatched arrays.
     try:
         distributed.DistributedDataParallel(nn.Linear(5, 3 + rank))

@@ -30,6 +30,11 @@ def test_wrapping_gives_every_rank_the_weights_of_rank_0(ranks):
         np.testing.assert_array_equal(saved["wrapped"], saved["seed_0"])
 
 
+def test_wrapping_gives_every_rank_the_buffers_of_rank_0_whatever_their_dtype(ranks):
+    for saved in ranks[0]:
+        np.testing.assert_array_equal(saved["buffers"], [1.0, 1.0, 1.0, 10])
+
+
 def test_two_ranks_with_batch_b_train_as_one_process_with_batch_2b(ranks):
     for saved in ranks[0]:
         assert saved["steps"][0] == 10
