@@ -186,8 +186,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     loss and metrics (averaged over the epoch's batches, as the model was while it learnt),
     validation ones with a "val_" prefix when `val_loader` is given, the learning rate, then the
     scheduler's step and the callbacks (any may stop training). `progress` shows a tqdm bar per
-    epoch with the running loss (only in the main process when the model says it is not, as a
-    DistributedDataParallel on a rank other than 0 does).
+    epoch with the running loss, except where the model says its process is not the main one
+    (a DistributedDataParallel on a rank other than 0).
 
     >>> import autograd as ag, nn, optim
     >>> from nn.data import DataLoader, TensorDataset
