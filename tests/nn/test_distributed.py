@@ -2,6 +2,7 @@
 sampler's shards, and the one-process no-op."""
 import os
 import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -137,3 +138,15 @@ def test_launch_reports_a_failing_rank_with_its_output():
 def test_launch_kills_the_ranks_after_the_timeout():
     with pytest.raises(TimeoutError, match="more than 2 s(.|\n)*started"):
         distributed.launch(1, ["-c", "print('started', flush=True); import time; time.sleep(60)"], timeout=2)
+
+
+def test_without_mpi4py_one_process_is_rank_0_of_1_and_an_mpiexec_rank_says_what_is_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)            # as if mpi4py were not installed
+    monkeypatch.setattr(distributed, "_world", None)
+    for name in ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    assert distributed.init() == (0, 1)
+    monkeypatch.setattr(distributed, "_world", None)
+    monkeypatch.setenv("PMI_RANK", "1")
+    with pytest.raises(ImportError, match="started by mpiexec \\(PMI_RANK is set\\) but mpi4py is missing"):
+        distributed.init()
