@@ -101,9 +101,13 @@ def test_two_processes_sharing_a_journal_file_record_every_trial_once(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(journal)], env=env, stderr=subprocess.PIPE,
                                 text=True) for _ in range(2)]
-    for worker in workers:
-        _, stderr = worker.communicate(timeout=120)
-        assert worker.returncode == 0, stderr
+    try:
+        for worker in workers:
+            _, stderr = worker.communicate(timeout=120)
+            assert worker.returncode == 0, stderr
+    finally:
+        for worker in workers:
+            worker.kill()                           # only matters if one hung or failed
     study = optuna.load_study(study_name="shared", storage=tune.open_storage(journal))
     trials = study.trials
     assert sorted(t.number for t in trials) == list(range(12))
