@@ -16,8 +16,33 @@ from .tensor import Clock, Recording, Tensor
 
 
 def backward(outputs, output_grads, retain_graph=None, create_graph=False):
-    """Accumulate gradients of `outputs` into the `.grad` of every leaf that requires grad."""
-    _run(outputs, output_grads, retain_graph, create_graph, targets=None)
+    """Accumulate gradients of `outputs` into the `.grad` of every leaf that requires grad, then
+    run the callbacks queued during the pass."""
+    try:
+        _run(outputs, output_grads, retain_graph, create_graph, targets=None)
+    finally:
+        callbacks = _queued.copy()
+        _queued.clear()
+    for callback in callbacks:
+        callback()
+
+
+_queued = []  # callbacks queued by hooks during the backward pass now running
+
+
+def queue_callback(callback):
+    """Call `callback()` once the backward pass now running has put every leaf's gradient in place
+    (as PyTorch's engine does): a hook that needs all of a pass's gradients at once, such as
+    averaging them across processes, queues itself from a tensor hook. Not run after `grad()`.
+
+    >>> import autograd as ag
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * 3
+    >>> _ = y.register_hook(lambda g: queue_callback(lambda: print(x.grad)))
+    >>> y.sum().backward()
+    tensor([3., 3.])
+    """
+    _queued.append(callback)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
@@ -43,7 +68,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grad_outputs = _as_tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad() got {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
-    captured = _run(outputs, grad_outputs, retain_graph, create_graph, targets=inputs)
+    try:
+        captured = _run(outputs, grad_outputs, retain_graph, create_graph, targets=inputs)
+    finally:
+        _queued.clear()
     results = []
     for position, (tensor, value) in enumerate(zip(inputs, captured)):
         if value is None and not allow_unused:

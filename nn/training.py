@@ -62,7 +62,12 @@ def _check_loader(loader, name):
                         f"wrap it as DataLoader(dataset, batch_size=...)")
 
 
-def _means(totals, count, name):
+def _means(model, totals, count, name):
+    """Each total divided by the sample count; over every process's samples when `model` sums
+    across processes (as `nn.distributed.DistributedDataParallel` does)."""
+    sum_over_processes = getattr(model, "sum_over_processes", None)
+    if sum_over_processes is not None:
+        totals, count = sum_over_processes(totals, count)
     if count == 0:
         raise ValueError(f"{name} gave no batches (an empty loader)")
     return {key: total / count for key, total in totals.items()}
@@ -95,7 +100,7 @@ def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
                 count += size
     finally:
         model.train(was_training)
-    return _means(totals, count, "evaluate's loader")
+    return _means(model, totals, count, "evaluate's loader")
 
 
 @dataclass
@@ -250,7 +255,7 @@ def _train_epoch(model, gradients, optimizer, loader, functions, callbacks, clip
         count += size
         bar.update()
         bar.set_postfix(loss=f"{totals['loss'] / count:.4f}", refresh=False)
-    return _means(totals, count, "fit's train_loader")
+    return _means(model, totals, count, "fit's train_loader")
 
 
 def _validate(model, loss_fn, loader, functions, nonfinite, epoch):
@@ -290,7 +295,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     loss and metrics (averaged over the epoch's batches, as the model was while it learnt),
     validation ones with a "val_" prefix when `val_loader` is given, the learning rate, then the
     scheduler's step and the callbacks (any may stop training). `progress` shows a tqdm bar per
-    epoch with the running loss.
+    epoch with the running loss, except where the model says its process is not the main one
+    (a DistributedDataParallel on a rank other than 0).
 
     `compile=True` compiles the zero_grad, forward, loss and backward of each step with
     `ag.compile` (the same values, less time); the optimiser's step, clipping and callbacks run
@@ -315,6 +321,7 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     functions = _metric_functions(metrics)
     callbacks = list(callbacks)
     history = History()
+    progress = progress and getattr(model, "is_main_process", True)
     for callback in callbacks:
         callback.on_train_begin(model)
     gradients = functools.partial(_gradients, model, loss_fn, optimizer)

@@ -14,7 +14,9 @@ class DataLoader:
 
     `seed` gives the loader its own generator (the same sequence of epochs every run);
     without it, shuffling draws from autograd's generator, which `ag.manual_seed` fixes.
-    `drop_last` skips a final batch smaller than `batch_size`.
+    `drop_last` skips a final batch smaller than `batch_size`. A `sampler` (an iterable of
+    dataset indices with a length, such as `nn.distributed.DistributedSampler`) chooses the
+    samples and their order instead of `shuffle`.
 
     >>> import autograd as ag
     >>> from nn.data import TensorDataset
@@ -23,24 +25,28 @@ class DataLoader:
     2
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None, sampler=None):
         if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         if len(dataset) == 0:
             raise ValueError("DataLoader: the dataset is empty")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler and shuffle=True exclude each other (the sampler sets the order)")
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, int(batch_size), shuffle, drop_last
+        self.sampler = sampler
         self.generator = np.random.default_rng(seed) if seed is not None else None
 
     def __len__(self):
-        count = len(self.dataset) / self.batch_size
+        count = len(self.sampler if self.sampler is not None else self.dataset) / self.batch_size
         return math.floor(count) if self.drop_last else math.ceil(count)
 
     def __iter__(self):
-        total = len(self.dataset)
-        if self.shuffle:
-            order = (self.generator or ag.default_generator()).permutation(total)
+        if self.sampler is not None:
+            order = np.fromiter(self.sampler, dtype=np.int64)
+        elif self.shuffle:
+            order = (self.generator or ag.default_generator()).permutation(len(self.dataset))
         else:
-            order = np.arange(total)
+            order = np.arange(len(self.dataset))
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._batch(order[start:start + self.batch_size])
 

@@ -394,3 +394,35 @@ def test_second_derivative_of_a_number_to_a_tensor_power():
     (first,) = ag.grad(2 ** x, x, create_graph=True)
     (second,) = ag.grad(first, x)
     assert second.item() == pytest.approx(2 ** 0.7 * np.log(2) ** 2, rel=1e-12)
+
+
+def test_a_queued_callback_runs_once_after_every_leaf_has_its_gradient():
+    from autograd.engine import queue_callback
+
+    a, b = ag.tensor([1.0, 2.0], requires_grad=True), ag.tensor(3.0, requires_grad=True)
+    seen = []
+    y = a * 2
+    y.register_hook(lambda g: queue_callback(lambda: seen.append((a.grad.tolist(), b.grad.item()))))
+    (y * b).sum().backward()
+    assert seen == [([6.0, 6.0], 6.0)]
+    (a * b).sum().backward()                   # no hook: nothing queued, nothing run again
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("how", ["grad", "failing backward"])
+def test_a_queued_callback_is_dropped_after_grad_or_a_failed_backward(how):
+    from autograd.engine import queue_callback
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    y = x * 2
+    y.register_hook(lambda g: queue_callback(lambda: seen.append("ran")))
+    if how == "grad":
+        ag.grad(y.sum(), x)
+    else:
+        handle = x.register_hook(lambda g: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            y.sum().backward()
+        handle.remove()
+    (x * 3).sum().backward()                   # a later pass does not run what was queued before
+    assert seen == []
