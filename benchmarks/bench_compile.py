@@ -15,7 +15,8 @@ update in jax.numpy; "-" when jax is not importable). Every column starts from t
 and data. The measuring process imports autograd first, so the numpy step runs with the
 allocator thresholds the library sets. Then, in fresh one-thread processes: the first call of
 the W1 batch-128 step (the capture, for the compiled step) with a warm and an empty numba cache,
-and the process's peak RSS before that call and after 200 more steps.
+and the process's peak RSS before that call and after 200 more steps; the compiled step also
+without numba (AUTOGRAD_KERNELS=numpy), to show what loading numba's kernels costs.
 """
 import os
 import tempfile
@@ -239,11 +240,6 @@ def probe(compiled, replays=REPLAYS):
     """Run in a fresh process: prints the seconds of the first call of the W1 batch-128 step (the
     capture when `compiled`), and the process's peak RSS in MiB before that call and after
     `replays` more calls."""
-    import resource
-
-    def peak_rss():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
     case = CASES[PROBED]
     step = ours_step(case, *case_data(case), compiled=compiled)
     before = peak_rss()
@@ -255,18 +251,32 @@ def probe(compiled, replays=REPLAYS):
     print(first, before, peak_rss())
 
 
+def peak_rss():
+    """This process's peak resident memory in MiB: VmHWM where /proc has it, as getrusage's
+    ru_maxrss on Linux also counts the memory of the parent that forked this process."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def startup():
-    """{"compiled" | "eager": [first call s with a warm numba cache, with an empty one, peak RSS
-    MiB before the first call, after the replays]}."""
+    """{step: [first call s with a warm numba cache, with an empty one, peak RSS MiB before the
+    first call, after the replays]} for the compiled and the eager step, and the compiled one
+    without numba (AUTOGRAD_KERNELS=numpy): what loading numba's kernels costs."""
     here = os.path.dirname(os.path.abspath(__file__))
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMBA_NUM_THREADS="1")
     results = {}
-    for label, compiled in (("compiled", True), ("eager", False)):
+    for label, compiled, kernels in (("compiled", True, {}), ("eager", False, {}),
+                                     ("compiled, AUTOGRAD_KERNELS=numpy", True, {"AUTOGRAD_KERNELS": "numpy"})):
         code = f"import sys; sys.path.insert(0, {here!r}); import bench_compile; bench_compile.probe({compiled})"
-        _run_python(code, env)  # fills the default cache
-        warm = _run_python(code, env)
+        _run_python(code, dict(env, **kernels))  # fills the default cache
+        warm = _run_python(code, dict(env, **kernels))
         with tempfile.TemporaryDirectory() as empty_cache:
-            cold = _run_python(code, dict(env, NUMBA_CACHE_DIR=empty_cache))
+            cold = _run_python(code, dict(env, NUMBA_CACHE_DIR=empty_cache, **kernels))
         results[label] = [warm[0], cold[0], warm[1], warm[2]]
     return results
 
