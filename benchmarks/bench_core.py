@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 
+import handwritten
 from common import run, set_torch_threads, side_by_side, torch_available
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -59,37 +60,9 @@ def autograd_mlp_step(batch, rng, lr=0.01):
 
 def numpy_mlp_step(batch, rng, lr=0.01):
     """The floor for any numpy engine: the same step with every gradient written by hand."""
-    import numpy as np
-
-    x, y, params = mlp_data(batch, rng)
-    w1, b1, w2, b2, w3, b3 = params
-    rows = np.arange(batch)
-
-    def outer(a, b):  # a.T @ b, as a broadcast product when it is an outer product (batch 1)
-        return a.T * b if a.shape[0] == 1 else a.T @ b
-
-    def step():
-        a1 = x @ w1 + b1
-        h1 = np.maximum(a1, 0)
-        a2 = h1 @ w2 + b2
-        h2 = np.maximum(a2, 0)
-        logits = h2 @ w3 + b3
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        probs = exp / exp.sum(axis=1, keepdims=True)
-        d3 = probs
-        d3[rows, y] -= 1
-        d3 /= batch
-        grads = [None] * 6
-        grads[4], grads[5] = outer(h2, d3), d3.sum(axis=0)
-        d2 = (d3 @ w3.T) * (a2 > 0)
-        grads[2], grads[3] = outer(h1, d2), d2.sum(axis=0)
-        d1 = (d2 @ w2.T) * (a1 > 0)
-        grads[0], grads[1] = outer(x, d1), d1.sum(axis=0)
-        for p, g in zip(params, grads):
-            p -= lr * g
-
-    return step
+    x, y, arrays = mlp_data(batch, rng)
+    return handwritten.mlp_step(list(zip(arrays[::2], arrays[1::2])), x, y, "relu", "cross_entropy",
+                                handwritten.sgd(lr))
 
 
 def torch_mlp_step(batch, rng, lr=0.01):
@@ -115,9 +88,16 @@ def torch_mlp_step(batch, rng, lr=0.01):
 CHAIN = 100
 
 
-def framework_chain(lib):
-    """The chain on `lib` (autograd or torch: the same calls work on both)."""
-    x = lib.randn(16, requires_grad=True)
+def chain_start():
+    import numpy as np
+
+    return np.random.default_rng(0).standard_normal(16).astype(np.float32)
+
+
+def framework_chain(lib, start):
+    """The chain on `lib` (autograd or torch: the same calls work on both) from the 16 floats
+    `start`; each call returns the chain's output."""
+    x = lib.tensor(start, requires_grad=True)
     seed = lib.ones(16)
 
     def step():
@@ -127,14 +107,13 @@ def framework_chain(lib):
             y = y + 0.001
         y.backward(seed)
         x.grad = None
+        return y
 
     return step
 
 
-def numpy_chain():
+def numpy_chain(x):
     import numpy as np
-
-    x = np.random.default_rng(0).standard_normal(16).astype(np.float32)
 
     def step():
         y = x
@@ -145,6 +124,7 @@ def numpy_chain():
         for _ in range(CHAIN // 2):
             grad = grad * np.float32(1.0)
             grad = grad * np.float32(1.0001)
+        return y
 
     return step
 
@@ -191,8 +171,8 @@ def measure(quick):
     libraries = {"autograd": autograd}
     if have_torch:
         libraries["torch"] = torch
-    chains = {name: framework_chain(lib) for name, lib in libraries.items()}
-    chains["numpy"] = numpy_chain()
+    chains = {name: framework_chain(lib, chain_start()) for name, lib in libraries.items()}
+    chains["numpy"] = numpy_chain(chain_start())
     results["chain"] = {name: seconds / CHAIN for name, seconds in side_by_side(chains, reps, budget).items()}
     flops = 2 * 1024 ** 3
     products = {"numpy A @ B": numpy_matmul()}

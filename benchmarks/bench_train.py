@@ -13,6 +13,7 @@ are medians.
 """
 import numpy as np
 
+import handwritten
 from common import run, set_torch_threads, side_by_side, torch_available
 
 W1, W2 = (784, 256, 256, 10), (784, 64, 10)
@@ -24,20 +25,25 @@ def digits(batch, rng):
 
 
 # --- models on each library --------------------------------------------------------------------
-def ours_model(sizes):
+def hidden_activation(sizes, activation):
+    """The activation's class name: `activation` if given, else W1's ReLU or W2's Sigmoid."""
+    return activation or ("ReLU" if sizes == W1 else "Sigmoid")
+
+
+def ours_model(sizes, activation=None):
     import nn
 
-    hidden = nn.ReLU if sizes == W1 else nn.Sigmoid
+    hidden = getattr(nn, hidden_activation(sizes, activation))
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(fan_in, fan_out), hidden()]
     return nn.Sequential(*layers[:-1])
 
 
-def torch_model(sizes):
+def torch_model(sizes, activation=None):
     import torch
 
-    hidden = torch.nn.ReLU if sizes == W1 else torch.nn.Sigmoid
+    hidden = getattr(torch.nn, hidden_activation(sizes, activation))
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         layers += [torch.nn.Linear(fan_in, fan_out), hidden()]
@@ -93,23 +99,9 @@ def numpy_shallow_step(batch, lr=0.5):
     """W2's SGD step with every gradient written by hand: the floor for any numpy engine."""
     rng = np.random.default_rng(0)
     x, y = digits(batch, rng)
-    w1 = rng.uniform(-1 / 28, 1 / 28, (784, 64)).astype(np.float32)
-    w2 = rng.uniform(-1 / 8, 1 / 8, (64, 10)).astype(np.float32)
-    b1, b2 = np.zeros(64, np.float32), np.zeros(10, np.float32)
-    rows = np.arange(batch)
-
-    def step():
-        h = 1 / (1 + np.exp(-(x @ w1 + b1)))
-        logits = h @ w2 + b2
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        d2 = exp / exp.sum(axis=1, keepdims=True)
-        d2[rows, y] -= 1
-        d2 /= batch
-        d1 = (d2 @ w2.T) * h * (1 - h)
-        for p, g in ((w2, h.T @ d2), (b2, d2.sum(0)), (w1, x.T @ d1), (b1, d1.sum(0))):
-            p -= np.float32(lr) * g
-
-    return step
+    weights = [(rng.uniform(-1 / 28, 1 / 28, (784, 64)).astype(np.float32), np.zeros(64, np.float32)),
+               (rng.uniform(-1 / 8, 1 / 8, (64, 10)).astype(np.float32), np.zeros(10, np.float32))]
+    return handwritten.mlp_step(weights, x, y, "sigmoid", "cross_entropy", handwritten.sgd(lr))
 
 
 # --- epochs over the bundled digits -------------------------------------------------------------

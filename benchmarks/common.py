@@ -78,14 +78,19 @@ def pin_to_cores(count):
         os.sched_setaffinity(0, cores[:count])
 
 
-def run(script, description, measure, report):
+def run(script, description, measure, report, verify=None):
     """The command line every benchmark script shares: with `--threads N` (set by the parent),
     measure in this process and print JSON; otherwise print the machine, run one process per
-    thread count and `report` the results ({threads: measurements})."""
+    thread count and `report` the results ({threads: measurements}). Given `verify` (a function
+    returning an exit status), `--verify` runs it instead of measuring."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
+    if verify is not None:
+        parser.add_argument("--verify", action="store_true", help="check that every column computes the same results")
     args = parser.parse_args()
+    if verify is not None and args.verify:
+        sys.exit(verify())
     if args.threads:
         pin_to_cores(args.threads)
         print(json.dumps(measure(args.quick)))
