@@ -325,8 +325,7 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
     for callback in callbacks:
         callback.on_train_begin(model)
     gradients = functools.partial(_gradients, model, loss_fn, optimizer)
-    if compile:
-        gradients = ag.compile(gradients)
+    gradients = ag.compile(gradients) if compile else gradients
     for epoch in range(epochs):
         try:
             with _progress_bar(progress, len(train_loader), f"epoch {epoch + 1}/{epochs}") as bar:
@@ -349,8 +348,12 @@ def fit(model, loss_fn, optimizer, train_loader, epochs=1, val_loader=None, metr
         if any([callback.on_epoch_end(epoch, logs, model) for callback in callbacks]):
             history.stopped_epoch = epoch
             break
+    _end_training(callbacks, model, history)
+    return history
+
+
+def _end_training(callbacks, model, history):
     for callback in callbacks:
         callback.on_train_end(model)
         if getattr(callback, "best_epoch", None) is not None:
             history.best_epoch = callback.best_epoch
-    return history

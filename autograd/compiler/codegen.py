@@ -21,88 +21,109 @@ from .capture import Argument, Persistent, Slot
 def generate(plan):
     """(source, namespace) of a function `replay(t0, t1, ...)` of the tensor arguments, returning
     the arrays of the output slots."""
-    namespace = {"NP": backends.NumpyBackend, "asarray": np.asarray, "RANDOM": creation._Random,
-                 "TENSOR": Tensor._make, "EMPTY": np.empty}
-    names = {}
-
-    def bind(value, prefix):
-        key = (prefix, id(value))
-        if key not in names:
-            names[key] = f"{prefix}{len(names)}"
-            namespace[names[key]] = value
-        return names[key]
-
-    def ref(reference):
-        if isinstance(reference, Slot):
-            return f"s{reference.number}"
-        if isinstance(reference, (Persistent, Argument)):
-            return holder(reference) + ".data"
-        return bind(reference.value, "c")
-
-    def holder(reference):
-        return f"t{reference.number}" if isinstance(reference, Argument) else bind(reference.tensor, "p")
-
+    writer = _Writer()
     lines = [f"def replay({', '.join(f't{k}' for k in range(len(plan.inputs)))}):"]
     lines += [f"    s{n} = t{k}.data" for k, n in enumerate(plan.inputs)]
     for index, step in enumerate(plan.steps):
-        lines.append("    " + _line(step, ref, bind, holder))
+        lines.append("    " + writer.line(step))
         freed = sorted({r.number for r in step.inputs if isinstance(r, Slot) and plan.last_use.get(r.number) == index})
         freed += [n for n in step.outputs if n is not None and n not in plan.last_use]
         if freed:
             lines.append("    del " + ", ".join(f"s{n}" for n in freed))
-    lines.append("    return (" + "".join(ref(r) + ", " for r in plan.outputs) + ")")
-    return "\n".join(lines) + "\n", namespace
+    lines.append("    return (" + "".join(writer.ref(r) + ", " for r in plan.outputs) + ")")
+    return "\n".join(lines) + "\n", writer.namespace
 
 
-def _line(step, ref, bind, holder):
-    inputs = [ref(r) for r in step.inputs]
-    out = f"s{step.outputs[0]}" if step.outputs and step.outputs[0] is not None else None
-    kind = step.kind
-    if kind == "op":
-        options = [f"{name}={bind(value, 'c')}" for name, value in step.options.items()]
-        call = f"{bind(step.function, 'f')}({', '.join(inputs + options)})"
-        return f"{out} = asarray({call})" if step.zero_d else f"{out} = {call}"
-    if kind == "backward":
+class _Writer:
+    """Writes one step as one line of Python, a method per step kind (see `capture.Step`), and
+    binds what the lines use by name in `namespace`."""
+
+    def __init__(self):
+        self.namespace = {"NP": backends.NumpyBackend, "asarray": np.asarray, "RANDOM": creation._Random,
+                          "TENSOR": Tensor._make, "EMPTY": np.empty}
+        self.names = {}
+
+    def bind(self, value, prefix):
+        """The name under which `value` is in the namespace (a function, constant, tensor...)."""
+        key = (prefix, id(value))
+        if key not in self.names:
+            self.names[key] = f"{prefix}{len(self.names)}"
+            self.namespace[self.names[key]] = value
+        return self.names[key]
+
+    def ref(self, reference):
+        """The expression for an array a step reads."""
+        if isinstance(reference, Slot):
+            return f"s{reference.number}"
+        if isinstance(reference, (Persistent, Argument)):
+            return self.holder(reference) + ".data"
+        return self.bind(reference.value, "c")
+
+    def holder(self, reference):
+        """The expression for a tensor whose `.grad` a step sets."""
+        return f"t{reference.number}" if isinstance(reference, Argument) else self.bind(reference.tensor, "p")
+
+    def line(self, step):
+        self.inputs = [self.ref(r) for r in step.inputs]
+        self.out = f"s{step.outputs[0]}" if step.outputs and step.outputs[0] is not None else None
+        return getattr(self, step.kind)(step)
+
+    def function(self, step):
+        return self.bind(step.function, "f")
+
+    def op(self, step):
+        options = [f"{name}={self.bind(value, 'c')}" for name, value in step.options.items()]
+        call = f"{self.function(step)}({', '.join(self.inputs + options)})"
+        return f"{self.out} = asarray({call})" if step.zero_d else f"{self.out} = {call}"
+
+    def backward(self, step):
         targets = ", ".join("_" if n is None else f"s{n}" for n in step.outputs) + ","
-        return f"{targets} = {bind(step.function, 'f')}(NP, {', '.join(inputs)})"
-    if kind == "route":
-        arguments = ", ".join(bind(v, "c") for v in step.options.values())
-        return f"{out} = {bind(step.function, 'f')}(NP, {inputs[0]}, {arguments})"
-    if kind == "add":
-        return f"{out} = {inputs[0]} + {inputs[1]}"
-    if kind == "leaf":
-        return f"{bind(step.function, 'f')}({holder(step.inputs[0])}, {inputs[1]}, {step.options['fresh']})"
-    if kind == "grad":
+        return f"{targets} = {self.function(step)}(NP, {', '.join(self.inputs)})"
+
+    def route(self, step):
+        arguments = ", ".join(self.bind(v, "c") for v in step.options.values())
+        return f"{self.out} = {self.function(step)}(NP, {self.inputs[0]}, {arguments})"
+
+    def add(self, step):
+        return f"{self.out} = {self.inputs[0]} + {self.inputs[1]}"
+
+    def leaf(self, step):
+        return f"{self.function(step)}({self.holder(step.inputs[0])}, {self.inputs[1]}, {step.options['fresh']})"
+
+    def grad(self, step):
         value = "None"
         if len(step.inputs) > 1:
             source = step.inputs[1]
-            value = bind(source.tensor, "p") if isinstance(source, Persistent) else f"TENSOR({inputs[1]})"
-        return f"{holder(step.inputs[0])}._grad = {value}"
-    if kind == "inplace":
-        target = inputs[0]
-        line = f"{bind(step.function, 'f')}({target}, {inputs[1]}, out={target}, casting='same_kind')"
+            value = self.bind(source.tensor, "p") if isinstance(source, Persistent) else f"TENSOR({self.inputs[1]})"
+        return f"{self.holder(step.inputs[0])}._grad = {value}"
+
+    def inplace(self, step):
+        target = self.inputs[0]
+        line = f"{self.function(step)}({target}, {self.inputs[1]}, out={target}, casting='same_kind')"
         if isinstance(step.inputs[0], Persistent):  # as the eager in-place op: mark the change
-            line += f"; {bind(step.inputs[0].tensor, 'p')}.mark_changed()"
+            line += f"; {self.bind(step.inputs[0].tensor, 'p')}.mark_changed()"
         return line
-    if kind == "draw":
-        arguments = ", ".join(f"{k}={bind(v, 'c')}" for k, v in step.options.items())
-        return f"{out} = RANDOM.generator.{step.function}({arguments})"
-    if kind == "constant":
-        value = bind(step.options["value"], "c")
-        return f"{out} = {value}.copy()" if step.options["copy"] else f"{out} = {value}"
-    if kind == "call":
-        call = f"{bind(step.function, 'f')}(*{bind(step.options['args'], 'c')}, **{bind(step.options['kwargs'], 'c')})"
-        return f"{out} = {call}.data" if out else call
-    if kind == "fused":
+
+    def draw(self, step):
+        arguments = ", ".join(f"{k}={self.bind(v, 'c')}" for k, v in step.options.items())
+        return f"{self.out} = RANDOM.generator.{step.function}({arguments})"
+
+    def constant(self, step):
+        value = self.bind(step.options["value"], "c")
+        return f"{self.out} = {value}.copy()" if step.options["copy"] else f"{self.out} = {value}"
+
+    def call(self, step):
+        call = (f"{self.function(step)}(*{self.bind(step.options['args'], 'c')}, "
+                f"**{self.bind(step.options['kwargs'], 'c')})")
+        return f"{self.out} = {call}.data" if self.out else call
+
+    def fused(self, step):
         group = step.function
         outputs = [f"s{n}" for n in group.outputs]
-        made = "".join(f"{o} = EMPTY({bind(group.shape, 'c')}, {bind(group.dtype, 'c')}); " for o in outputs)
-        flat = ", ".join(f"{a}.reshape(-1)" for a in inputs + outputs)
-        kernel = bind(load_kernel(kernel_source(group)), "k")
+        made = "".join(f"{o} = EMPTY({self.bind(group.shape, 'c')}, {self.bind(group.dtype, 'c')}); " for o in outputs)
+        flat = ", ".join(f"{a}.reshape(-1)" for a in self.inputs + outputs)
+        kernel = self.bind(load_kernel(kernel_source(group)), "k")
         return f"{made}{kernel}({int(np.prod(group.shape))}, {flat})"
-    raise ValueError(f"unknown step kind {kind!r}")
-
-
 
 
 def generate_guard(tensors, owners):

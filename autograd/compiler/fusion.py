@@ -112,6 +112,37 @@ def fuse(steps, values, kept):
     `values[n]` is slot n's array at capture (its shape and dtype); `kept` holds the slots the
     function returns, which must be written to memory whoever makes them.
     """
+    groups = _groups(steps, values)
+    fused = {id(step) for group in groups for step in group.steps}
+    _choose_outputs(groups, [step for step in steps if id(step) not in fused], kept)
+    first = {id(group.steps[0]): Step("fused", group, tuple(group.inputs), tuple(group.outputs)) for group in groups}
+    return [first.get(id(step), step) for step in steps if id(step) not in fused or id(step) in first]
+
+
+def _choose_outputs(groups, unfused, kept):
+    """Give each group the slots it must write to memory: what the function returns (`kept`),
+    what an unfused step reads, and what another group loads rather than recomputes."""
+    needed = set(kept)
+    for reader in unfused + [Step("fused", None, tuple(group.inputs), ()) for group in groups]:
+        needed.update(ref.number for ref in reader.inputs if isinstance(ref, Slot))
+    for group in groups:
+        for number, sym in sorted(group.made.items()):
+            if number in needed:
+                group.outputs.append(number)
+                group.results.append(sym)
+
+
+def _groups(steps, values):
+    """A `Group` for each run of fusible steps whose expressions could be traced."""
+    runs = _runs(steps, values)
+    position = {id(step): index for index, step in enumerate(steps)}
+    effects = [position[id(step)] for step in steps if step.kind in ("inplace", "call", "leaf", "grad")]
+    made_by = {n: step for run in runs for step in run for n in step.outputs if n is not None}
+    return [group for group in (_build(run, values, made_by, position, effects) for run in runs) if group]
+
+
+def _runs(steps, values):
+    """The runs of consecutive fusible steps over one (shape, dtype), of at least MIN_GROUP steps."""
     runs, run = [], []
     for step in steps:
         space = _space(step, values)
@@ -123,25 +154,7 @@ def fuse(steps, values, kept):
         run = [step] if space is not None else []
     if len(run) >= MIN_GROUP:
         runs.append(run)
-    position = {id(step): index for index, step in enumerate(steps)}
-    effects = [position[id(step)] for step in steps if step.kind in ("inplace", "call", "leaf", "grad")]
-    made_by = {n: step for run in runs for step in run for n in step.outputs if n is not None}
-    groups = [group for group in (_build(run, values, made_by, position, effects) for run in runs) if group]
-    fused = {id(step) for group in groups for step in group.steps}
-    # What must be written to memory: what the function returns, what an unfused step reads, and
-    # what a group loads rather than recomputes.
-    needed = set(kept)
-    needed.update(ref.number for step in steps if id(step) not in fused for ref in step.inputs
-                  if isinstance(ref, Slot))
-    needed.update(ref.number for group in groups for ref in group.inputs if isinstance(ref, Slot))
-    replaced = {}
-    for group in groups:
-        for number, sym in sorted(group.made.items()):
-            if number in needed:
-                group.outputs.append(number)
-                group.results.append(sym)
-        replaced[id(group.steps[0])] = Step("fused", group, tuple(group.inputs), tuple(group.outputs))
-    return [replaced.get(id(step), step) for step in steps if id(step) not in fused or id(step) in replaced]
+    return runs
 
 
 def _space(step, values):

@@ -49,15 +49,16 @@ def make_plan(steps, inputs, outputs, values):
     for step in steps:
         if step.kind == "constant":
             step.options["copy"] = step.outputs[0] in changed
+    return Plan(steps, tuple(inputs), list(outputs), _last_uses(steps, outputs))
+
+
+def _last_uses(steps, outputs):
+    """Slot number -> the index of the last step that reads it (len(steps) for the results)."""
     last_use = {}
     for index, step in enumerate(steps):
-        for ref in step.inputs:
-            if isinstance(ref, Slot):
-                last_use[ref.number] = index
-    for ref in outputs:
-        if isinstance(ref, Slot):
-            last_use[ref.number] = len(steps)
-    return Plan(steps, tuple(inputs), list(outputs), last_use)
+        last_use.update((ref.number, index) for ref in step.inputs if isinstance(ref, Slot))
+    last_use.update((ref.number, len(steps)) for ref in outputs if isinstance(ref, Slot))
+    return last_use
 
 
 def _drop_unused(steps, outputs):
