@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import backends
 from .capture import Slot, Step
 
 MIN_GROUP = 2      # a lone op gains nothing from a kernel of its own
@@ -78,18 +79,10 @@ class SymbolicBackend:
     sin, cos, tanh, abs, sign = _call("sin"), _call("cos"), _call("tanh"), _call("abs"), _call("sign")
     maximum, minimum = _call("maximum"), _call("minimum")
     sigmoid = _call("sigmoid")
-
-    @staticmethod
-    def relu_backward(grad, out):
-        return SymbolicBackend.where(out > 0, grad, 0.0)
-
-    @staticmethod
-    def sigmoid_backward(grad, out):
-        return grad * out * (1 - out)
-
-    @staticmethod
-    def tanh_backward(grad, out):
-        return grad * (1 - out * out)
+    # Written with operators only, so they build expressions from Syms as they are.
+    relu_backward = staticmethod(backends.TensorBackend.relu_backward)
+    sigmoid_backward = staticmethod(backends.TensorBackend.sigmoid_backward)
+    tanh_backward = staticmethod(backends.TensorBackend.tanh_backward)
 
 
 @dataclass
