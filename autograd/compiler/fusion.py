@@ -92,7 +92,7 @@ class Group:
     shape: tuple
     dtype: np.dtype
     steps: list = field(default_factory=list)
-    inputs: list = field(default_factory=list)    # references (Slot, Persistent, Argument)
+    inputs: list = field(default_factory=list)    # references (Slot, Persistent, Argument, array Constant)
     input_is_scalar: list = field(default_factory=list)  # per input: 0-d, read as in[0]
     made: dict = field(default_factory=dict)      # slot -> Sym, for every slot the run makes
     outputs: list = field(default_factory=list)   # the slots written to memory
@@ -184,7 +184,7 @@ def _build(run, values, made_by, position, effects):
     computed = {}      # slot -> Sym
 
     def leaf(ref):
-        key = (type(ref).__name__, getattr(ref, "number", None), id(getattr(ref, "tensor", None)))
+        key = (type(ref).__name__, getattr(ref, "number", None), id(getattr(ref, "tensor", getattr(ref, "value", None))))
         if key not in leaves:
             leaves[key] = Sym("in", len(group.inputs))
             group.inputs.append(ref)
@@ -198,8 +198,8 @@ def _build(run, values, made_by, position, effects):
             if maker is not None and (id(maker) in members or not any(position[id(maker)] < e < start for e in effects)):
                 return symbol_of(ref.number)
             return leaf(ref)
-        if hasattr(ref, "tensor"):
-            return leaf(ref)
+        if hasattr(ref, "tensor") or isinstance(ref.value, np.ndarray) and ref.value.ndim:
+            return leaf(ref)  # read from memory (an array constant: a gradient given to backward, say)
         return _constant(ref.value)
 
     def symbol_of(number):

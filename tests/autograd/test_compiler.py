@@ -241,3 +241,28 @@ def test_draw_shows_each_step_and_fused_kernels():
         assert "Tanh x10" in source and "Tanh backward x10" in source
     else:
         assert source.count("label=Tanh ") == 10
+
+
+def test_a_gradient_given_to_backward_enters_the_fused_loop():
+    """backward(gradient) with an array made outside: forward and backward fuse into one loop
+    that reads the given gradient, and the given gradient's later values are seen."""
+    x = ag.tensor(np.linspace(-1, 1, 16), dtype=ag.float64, requires_grad=True)
+    seed = ag.ones(16, dtype=ag.float64)
+
+    def step():
+        y = x
+        for _ in range(10):
+            y = y * 1.5 + 0.25
+        y.backward(seed)
+        return y
+
+    compiled = ag.compile(step)
+    for scale in (1.0, 2.0, 3.0):
+        seed.fill_(scale)
+        x.grad = None
+        out = compiled()
+        np.testing.assert_allclose(x.grad.data, np.full(16, scale * 1.5 ** 10), rtol=1e-13)
+        np.testing.assert_allclose(out.data, step().data, rtol=1e-13)
+        x.grad = None
+    if ag.compiler.plan.FUSION:
+        assert [s.kind for s in compiled.plans[0].steps].count("fused") == 1
