@@ -76,7 +76,6 @@ class Step:
     outputs: tuple
     options: dict = field(default_factory=dict)
     node: object = None      # the op record, for ops and their backward
-    scope: object = None     # the module frame an op ran in, for messages
     zero_d: bool = False     # an op with a 0-d result (numpy may return a scalar: wrap it again)
     described: tuple = ()    # an op's inputs as its backward may look at them: shapes and dtypes
 
@@ -162,13 +161,12 @@ class Recorder:
         return None
 
     def op(self, node, args, arrays, options, out):
-        if not self._check_static(options, f"{node.name}"):
+        if not self._check_static(options, node.name):
             return
         inputs = tuple(self.tensor_ref(arg) if isinstance(arg, Tensor) else self.value_ref(array)
                        for arg, array in zip(args, arrays))
-        from ..scope import _Current
         self.add_step(Step("op", node.forward, inputs, (self.new_slot(out),), dict(options), node=node,
-                           scope=_Current.frame, zero_d=out.ndim == 0,
+                           zero_d=out.ndim == 0,
                            described=tuple(Described(a.shape, a.dtype) if isinstance(a, np.ndarray) else a
                                            for a in arrays)))
 

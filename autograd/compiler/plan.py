@@ -29,10 +29,6 @@ class Plan:
     outputs: list       # references (Slot, Persistent, Constant) of the returned tensors
     last_use: dict      # slot number -> index in `steps` of its last reader
 
-    @property
-    def op_count(self):
-        return sum(step.kind == "op" for step in self.steps)
-
 
 def make_plan(steps, inputs, outputs, values):
     """The `Plan` of captured `steps` for a function taking slots `inputs` and returning `outputs`;

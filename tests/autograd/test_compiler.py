@@ -111,7 +111,8 @@ def test_in_place_change_of_a_persistent_tensor_is_replayed():
 
     @ag.compile
     def count(x):
-        counter.add_(x) if hasattr(counter, "add_") else counter.__iadd__(x)
+        nonlocal counter
+        counter += x  # Tensor.__iadd__: in place, on a tensor made before the capture
         return counter * 1
 
     for _ in range(4):
