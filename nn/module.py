@@ -17,6 +17,28 @@ from .parameter import Parameter
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
+class _Changes:
+    """How many times any module's mode, parameters, buffers or submodules changed. A compiled
+    step's guard (see ag.compile) compares its modules' `_guard_state()` only when this moved."""
+    count = 0
+
+
+class _Registry(dict):
+    """A module's parameters, buffers or submodules by name; every change is counted."""
+
+    def __setitem__(self, name, value):
+        _Changes.count += 1
+        super().__setitem__(name, value)
+
+    def __delitem__(self, name):
+        _Changes.count += 1
+        super().__delitem__(name)
+
+    def pop(self, name, *default):
+        _Changes.count += 1
+        return super().pop(name, *default)
+
+
 class Module:
     """Base class of layers and models: subclasses set attributes in `__init__` (after calling
     `super().__init__()`) and compute their output in `forward`.
@@ -38,10 +60,10 @@ class Module:
     def __init__(self):
         set_attribute = object.__setattr__
         set_attribute(self, "training", True)
-        set_attribute(self, "_parameters", {})
-        set_attribute(self, "_buffers", {})
+        set_attribute(self, "_parameters", _Registry())
+        set_attribute(self, "_buffers", _Registry())
         set_attribute(self, "_non_persistent", set())
-        set_attribute(self, "_modules", {})
+        set_attribute(self, "_modules", _Registry())
         set_attribute(self, "_forward_pre_hooks", {})
         set_attribute(self, "_forward_hooks", {})
 
@@ -92,6 +114,8 @@ class Module:
             if value is not None and not isinstance(value, ag.Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__} to buffer {name!r}: use a Tensor, or None")
             self._buffers[name] = value
+        elif name == "training":
+            _Changes.count += 1
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -206,6 +230,7 @@ class Module:
         """Set training mode (dropout active, batch statistics) on this module and all inside it."""
         for module in self.modules():
             object.__setattr__(module, "training", bool(mode))
+        _Changes.count += 1
         return self
 
     def eval(self):
@@ -217,6 +242,11 @@ class Module:
         mode, and which parameters, buffers and submodules it holds."""
         return (self.training, tuple(map(id, self._parameters.values())), tuple(map(id, self._buffers.values())),
                 tuple(map(id, self._modules.values())))
+
+    @staticmethod
+    def _guard_epoch():
+        """A number that moves whenever any module's `_guard_state()` may have changed."""
+        return _Changes.count
 
     @ag.capture_as_call
     def zero_grad(self, set_to_none=True):

@@ -142,6 +142,36 @@ def test_replacing_a_parameter_retraces():
     assert len(step.plans) == 2
 
 
+def _set_training_attribute(model):
+    model[1].training = False
+
+
+def _replace_a_layer(model):
+    model[0] = nn.Linear(3, 4)
+
+
+def _drop_a_bias(model):
+    model[0].register_parameter("bias", None)
+
+
+def _swap_a_buffer(model):
+    model[1].register_buffer("running_mean", ag.ones(4))
+
+
+@pytest.mark.parametrize("change", [_set_training_attribute, _replace_a_layer, _drop_a_bias, _swap_a_buffer])
+def test_every_change_of_a_module_is_seen_by_the_guard(change):
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
+    step = ag.compile(lambda x: model(x).sum())
+    x = ag.tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    step(x)
+    step(x)
+    change(model)
+    compiled = step(x).item()
+    assert len(step.plans) == 2
+    assert compiled == pytest.approx(model(x).sum().item(), rel=1e-6)
+
+
 def test_new_parameter_group_retraces():
     ag.manual_seed(0)
     model = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))
