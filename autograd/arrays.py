@@ -67,6 +67,8 @@ def sum_leading(x, count):
     (4,)
     """
     rows = x.shape[0] if count == 1 else math.prod(x.shape[:count])
+    if rows == 1 and x.dtype.char in "fd":  # a batch of one: nothing to add, a copy is 4x faster
+        return x.reshape(x.shape[count:]).copy()
     if not (x.dtype.char in "fd" and x.flags.c_contiguous and rows >= 16 and x.size):
         return x.sum(axis=tuple(range(count)))  # numpy is as fast below 16 rows; BLAS takes float32/64
     if count == 1 and x.ndim == 2:  # a bias gradient

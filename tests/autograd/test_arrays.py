@@ -11,6 +11,8 @@ ARRAYS = {
     "row-major 2-d": lambda dtype: rng.standard_normal((128, 64)).astype(dtype),
     "row-major 3-d": lambda dtype: rng.standard_normal((4, 5, 6)).astype(dtype),
     "one row": lambda dtype: rng.standard_normal((1, 7)).astype(dtype),
+    "one row, 3-d": lambda dtype: rng.standard_normal((1, 1, 5)).astype(dtype),
+    "one strided row": lambda dtype: rng.standard_normal((1, 12)).astype(dtype)[:, ::3],
     "column-major": lambda dtype: np.asfortranarray(rng.standard_normal((30, 20))).astype(dtype),
     "strided": lambda dtype: rng.standard_normal((30, 40)).astype(dtype)[::2, ::3],
     "empty": lambda dtype: np.zeros((0, 3), dtype),
@@ -29,10 +31,12 @@ def test_sum_leading_agrees_with_numpy(layout, dtype):
         np.testing.assert_allclose(result, expected, rtol=tolerance, atol=tolerance)
 
 
-def test_sum_leading_returns_a_fresh_array_a_leaf_can_own():
-    x = rng.standard_normal((8, 3, 4)).astype(np.float32)
-    result = sum_leading(x, 2)
+@pytest.mark.parametrize("shape", [(8, 3, 4), (1, 1, 4), (1, 5)])
+def test_sum_leading_returns_a_fresh_array_a_leaf_can_own(shape):
+    x = rng.standard_normal(shape).astype(np.float32)
+    result = sum_leading(x, len(shape) - 1)
     assert result.base is None and result.flags.writeable and result.flags.c_contiguous
+    assert not np.shares_memory(result, x)
 
 
 @pytest.mark.parametrize("source, shape", [
