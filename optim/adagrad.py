@@ -31,8 +31,7 @@ class Adagrad(Optimizer):
     def _new_state(self, p, group):
         return {"step": 0, "sum": self._buffer(p, group["initial_accumulator_value"])}
 
-    def _update(self, p, group):
-        state = self._state(p, group)
+    def _update(self, p, group, state):
         state["step"] += 1
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         kernels.adagrad(p.data, p.grad.data, state["sum"].data, clr, group["weight_decay"], group["eps"])

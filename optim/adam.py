@@ -34,8 +34,7 @@ class Adam(Optimizer):
     def _new_state(self, p, group):
         return {"step": 0, "exp_avg": self._buffer(p), "exp_avg_sq": self._buffer(p)}
 
-    def _update(self, p, group):
-        state = self._state(p, group)
+    def _update(self, p, group, state):
         state["step"] += 1
         beta1, beta2 = group["betas"]
         kernels.adam(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data, group["lr"], beta1, beta2,

@@ -1,8 +1,9 @@
 """`Optimizer`: parameter groups, per-parameter state, zero_grad, and state_dict round trips.
 
 Subclasses hold the hyperparameters in `defaults` and implement `_new_state(p, group)` (the
-state a parameter starts with) and `_update(p, group)`, which applies their update rule (a
-function of `optim.kernels`) to one parameter that has a gradient.
+state a parameter starts with) and `_update(p, group, state)`, which applies their update rule
+(a function of `optim.kernels`) to a tensor that has a gradient: one parameter, or, from the
+second step on, a whole group laid out flat (`optim/flat.py`), updated in one call.
 """
 import inspect
 
@@ -11,6 +12,7 @@ import numpy as np
 import autograd as ag
 from autograd.grad_mode import no_grad
 
+from .flat import FlatGroup
 from .hyperparameters import checked
 from .kernels.pages import place
 
@@ -30,6 +32,7 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
         self.state = {}
+        self._flat = {}  # group number -> FlatGroup, once the group can be updated in one call
         self._slots = 0  # counts state arrays, to give each its own page offset
         self.param_groups = []
         if isinstance(params, ag.Tensor) or hasattr(params, "parameters"):
@@ -109,17 +112,40 @@ class Optimizer:
             with ag.enable_grad():
                 loss = closure()
         with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
+            for number, group in enumerate(self.param_groups):
+                params = group["params"]
+                flat = self._flat_layout(number, params)
+                if flat is not None:
+                    flat.gather()
+                    self._update(flat.proxy, group, flat.state)
+                    flat.scatter()
+                for p in params:
                     if p.grad is not None:
-                        self._update(p, group)
+                        if flat is None:
+                            self._update(p, group, self._state(p, group))
                         p.mark_changed()  # changed in place: a record that saved it must notice
         return loss
+
+    def _flat_layout(self, number, params):
+        """Group `number`'s `FlatGroup` (one update over all its parameters) once every parameter
+        has a gradient and state of one kind, which is from the second step on; None before."""
+        flat = self._flat.get(number)
+        states = [self.state.get(p) for p in params]
+        if flat is not None and flat.holds(params, states):
+            return flat
+        self._flat.pop(number, None)
+        if not FlatGroup.fits(params, states):
+            return None
+        self._slots += 2 + len(states[0])
+        flat = self._flat[number] = FlatGroup(params, states, self._slots)
+        return flat
 
     def _new_state(self, p, group):
         return {}
 
-    def _update(self, p, group):
+    def _update(self, p, group, state):
+        """Apply the update rule to `p` (a parameter, or a group's flat proxy) given its gradient
+        `p.grad` and `state`, in place."""
         raise NotImplementedError
 
     def _state(self, p, group):

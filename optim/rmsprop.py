@@ -38,8 +38,7 @@ class RMSprop(Optimizer):
             state["momentum_buffer"] = self._buffer(p)
         return state
 
-    def _update(self, p, group):
-        state = self._state(p, group)
+    def _update(self, p, group, state):
         state["step"] += 1
         grad_avg, buffer = state.get("grad_avg"), state.get("momentum_buffer")
         kernels.rmsprop(p.data, p.grad.data, state["square_avg"].data, None if grad_avg is None else grad_avg.data,

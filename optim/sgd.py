@@ -30,12 +30,12 @@ class SGD(Optimizer):
             raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0")
 
     def _new_state(self, p, group):
-        return {"momentum_buffer": self._buffer(p)}
+        return {"momentum_buffer": None}  # made by the first step with momentum, as PyTorch
 
-    def _update(self, p, group):
-        momentum, buffer, first = group["momentum"], None, False
-        if momentum:  # plain SGD keeps no state
-            first = p not in self.state
-            buffer = self._state(p, group)["momentum_buffer"].data
-        kernels.sgd(p.data, p.grad.data, buffer, group["lr"], momentum, group["dampening"], group["nesterov"],
-                    group["weight_decay"], first)
+    def _update(self, p, group, state):
+        momentum, buffer, first = group["momentum"], state["momentum_buffer"], False
+        if momentum and buffer is None:
+            buffer = state["momentum_buffer"] = self._buffer(p)
+            first = True
+        kernels.sgd(p.data, p.grad.data, None if buffer is None else buffer.data, group["lr"], momentum,
+                    group["dampening"], group["nesterov"], group["weight_decay"], first)
