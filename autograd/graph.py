@@ -1,53 +1,22 @@
-"""Drawing what the tape recorded: `draw_graph` returns a `graphviz.Digraph`.
+"""Drawing what the tape recorded: `draw_graph` returns a `graphviz.Digraph` (see render.py).
 
 Nodes are named by their place in the record (op0, op1, ... oldest first; leaf0, ...; input0,
 ...), never by `id()`, so the same computation always gives the same DOT source. The walk over
 the record is iterative, like the engine's.
 """
-import functools
 import math
-import shutil
 import warnings
 
 import numpy as np
 
+from . import render
 from . import scope as scopes
 from .tensor import Tensor
 
-RENDERER_HELP = (
-    "Graphviz's `dot` program is not installed, so graphs are built and their DOT source is "
-    "available (`graph.source`), but they cannot be rendered to SVG or PNG. Install it with "
-    "`sudo apt-get install graphviz` (Debian, Ubuntu), `brew install graphviz` (macOS) or "
-    "`conda install graphviz`."
-)
+RENDERER_HELP = ("No Graphviz renderer is installed, so the graph is built and its DOT source is available "
+                 f"(`graph.source`), but it cannot be rendered to SVG or PNG: {render.INSTALL_HELP}.")
 COLOURS = {"parameter": "lightyellow", "input": "lightgrey", "output": "lightblue", "module": "lavender",
            "vanishing": "lightskyblue", "exploding": "salmon"}
-
-
-class RendererMissing(UserWarning):
-    """Warned (once) by `draw_graph` when Graphviz's `dot` renderer is not on the PATH."""
-
-
-def renderer_available():
-    """Whether Graphviz's `dot` program, which renders DOT to SVG and PNG, is installed."""
-    return shutil.which("dot") is not None
-
-
-@functools.cache
-def _graph_class():
-    """`Graph`, made on first use so that `import autograd` does not import graphviz."""
-    import graphviz
-
-    class Graph(graphviz.Digraph):
-        """A `graphviz.Digraph` that Jupyter shows inline as SVG, or as its DOT source when no
-        renderer is installed (instead of a traceback)."""
-
-        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-            if not renderer_available():
-                return {"text/plain": self.source}
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
-
-    return Graph
 
 
 def _record(output):
@@ -106,7 +75,7 @@ class _Drawing:
         layout = dict(rankdir="TB", size="10,14", nodesep="0.2", ranksep="0.3", fontsize="10")
         nodes = dict(shape="box", style="rounded,filled", fillcolor="white", fontsize="10", fontname="Helvetica",
                      height="0.3")
-        self.graph = _graph_class()("autograd", graph_attr=layout, node_attr=nodes, edge_attr=dict(arrowsize="0.6"))
+        self.graph = render.graph_class()("autograd", graph_attr=layout, node_attr=nodes, edge_attr=dict(arrowsize="0.6"))
         self.bodies = {(): []}      # cluster path -> DOT lines of the nodes inside it
         self.cluster_labels = {}
         self.module_numbers = {}
@@ -283,8 +252,9 @@ def draw_graph(output, params=None, show_grads=False, collapse_modules=False, vi
       `view="backward"` draws gradient flow: arrows reversed, ops named as their backward,
       leaves with their gradient norms.
 
-    `.source` is the DOT text; `.render()`, `.pipe()` and Jupyter's inline display need
-    Graphviz's `dot` program, whose absence is warned about here, once (see `RENDERER_HELP`).
+    `.source` is the DOT text; `.pipe("svg")`, `.render(outfile="graph.svg")` and Jupyter's inline
+    display render it with Graphviz's `dot` where installed, else with graphviz-pure (the `render`
+    extra); with neither, a warning here says so (see `autograd/render.py`).
 
     >>> import autograd as ag
     >>> w = ag.ones(3, requires_grad=True)
@@ -296,6 +266,6 @@ def draw_graph(output, params=None, show_grads=False, collapse_modules=False, vi
         raise ValueError(f"draw_graph needs a Tensor, got {type(output).__name__}")
     if view not in ("forward", "backward"):
         raise ValueError(f"draw_graph: view must be 'forward' or 'backward', got {view!r}")
-    if not renderer_available():
-        warnings.warn(RENDERER_HELP, RendererMissing, stacklevel=2)
+    if render.renderer() is None:
+        warnings.warn(RENDERER_HELP, render.RendererMissing, stacklevel=2)
     return _Drawing(output, params, show_grads, collapse_modules, view, max_nodes, vanishing, exploding).build()

@@ -1,6 +1,6 @@
 """Make the images the README shows: a computation graph and two training plots.
 
-    python docs/make_images.py      # needs Graphviz's dot and matplotlib
+    python docs/make_images.py      # needs matplotlib and a DOT renderer (the `render` extra, or Graphviz's dot)
 
 Writes docs/images/graph.png, docs/images/vanishing.png and docs/images/surfaces.png.
 """

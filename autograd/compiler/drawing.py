@@ -2,6 +2,7 @@
 runs), arrows from the step that makes an array to the steps that read it."""
 from collections import Counter
 
+from ..render import graph_class
 from .capture import Argument, Persistent, Slot
 
 SHAPES = {"fused": "box3d", "call": "component", "leaf": "cds", "grad": "cds", "inplace": "cds"}
@@ -16,9 +17,7 @@ def draw_plan(plan):
     >>> "Exp" in draw_plan(step.plans[0]).source
     True
     """
-    from ..graph import _graph_class
-
-    graph = _graph_class()(graph_attr={"rankdir": "TB"}, node_attr={"shape": "box", "fontsize": "10"})
+    graph = graph_class()(graph_attr={"rankdir": "TB"}, node_attr={"shape": "box", "fontsize": "10"})
     made_by = {}
     for number, slot in enumerate(plan.inputs):
         graph.node(f"input{number}", f"input {number}", shape="ellipse", style="filled", fillcolor="lightgrey")
