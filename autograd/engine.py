@@ -140,6 +140,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
             follow = _route(node, input_grads, xp, accumulator, pending, ready)
             if not retain_graph:
                 node.release()
+        if accumulator.hooked:
+            accumulator.deliver_hooked()
     finally:
         _GradMode.enabled = recording
     return accumulator.captured()
@@ -248,6 +250,7 @@ class _Accumulator:
         self.create_graph = create_graph
         self.targets = targets
         self.results = [None] * len(targets) if targets else None
+        self.hooked = {}  # leaf with hooks -> its gradient summed so far (see to_leaf)
         # id -> array of every gradient handed out so far; holding the arrays keeps their ids
         # from being reused by new arrays during the pass.
         self.handed = {}
@@ -256,13 +259,24 @@ class _Accumulator:
         self.handed[id(grad)] = grad
 
     def to_leaf(self, leaf, grad):
-        fresh = id(grad) not in self.handed
-        self.hand(grad)
         if leaf._hooks:
+            # Held back until the pass ends, so that the hooks see the leaf's total gradient once.
             if Recording.active is not None:
                 Recording.active.unsupported("a hook on a tensor (register_hook)")
-            grad = _run_hooks(leaf._hooks, grad, self.create_graph)
-            fresh = False
+            self.hand(grad)
+            previous = self.hooked.get(leaf)
+            self.hooked[leaf] = grad if previous is None else previous + grad
+            return
+        self._deliver(leaf, grad, id(grad) not in self.handed)
+
+    def deliver_hooked(self):
+        """Run the hooks of every leaf that has them on its summed gradient, then deliver it."""
+        hooked, self.hooked = self.hooked, {}
+        for leaf, grad in hooked.items():
+            self._deliver(leaf, _run_hooks(leaf._hooks, grad, self.create_graph), False)
+
+    def _deliver(self, leaf, grad, fresh):
+        self.hand(grad)
         if self.targets is not None:
             self._capture(leaf, grad)
             return
