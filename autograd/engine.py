@@ -258,8 +258,8 @@ class _Accumulator:
     def hand(self, grad):
         self.handed[id(grad)] = grad
 
-    def to_leaf(self, leaf, grad):
-        if leaf._hooks:
+    def to_leaf(self, leaf, grad, hooks_ran=False):
+        if leaf._hooks and not hooks_ran:
             # Held back until the pass ends, so that the hooks see the leaf's total gradient once.
             if Recording.active is not None:
                 Recording.active.unsupported("a hook on a tensor (register_hook)")
@@ -267,15 +267,7 @@ class _Accumulator:
             previous = self.hooked.get(leaf)
             self.hooked[leaf] = grad if previous is None else previous + grad
             return
-        self._deliver(leaf, grad, id(grad) not in self.handed)
-
-    def deliver_hooked(self):
-        """Run the hooks of every leaf that has them on its summed gradient, then deliver it."""
-        hooked, self.hooked = self.hooked, {}
-        for leaf, grad in hooked.items():
-            self._deliver(leaf, _run_hooks(leaf._hooks, grad, self.create_graph), False)
-
-    def _deliver(self, leaf, grad, fresh):
+        fresh = not hooks_ran and id(grad) not in self.handed
         self.hand(grad)
         if self.targets is not None:
             self._capture(leaf, grad)
@@ -286,6 +278,12 @@ class _Accumulator:
         if Recording.active is not None:
             Recording.active.leaf_grad(leaf, grad, fresh)
         accumulate(leaf, grad, fresh)
+
+    def deliver_hooked(self):
+        """Run the hooks of every leaf that has them on its summed gradient, then deliver it."""
+        hooked, self.hooked = self.hooked, {}
+        for leaf, grad in hooked.items():
+            self.to_leaf(leaf, _run_hooks(leaf._hooks, grad, self.create_graph), hooks_ran=True)
 
     def to_non_leaf(self, node, grad):
         if self.targets is not None:
