@@ -7,9 +7,11 @@ from .module import Module
 
 class _Loss(Module):
     """A loss function as a module: `function(input, target, reduction=..., **options)`, where the
-    options are the constructor's other arguments; tensor options (class weights) are buffers."""
+    options are the constructor's other arguments; the weights among them, when given, are
+    buffers (saved with the model, converted by `to(dtype)`), as PyTorch's."""
     function = None
     reductions = F.REDUCTIONS
+    weights = ()  # the options that are tensors of weights
 
     def __init__(self, reduction="mean", **options):
         super().__init__()
@@ -18,7 +20,7 @@ class _Loss(Module):
         self.reduction = reduction
         self.options = {}
         for name, value in options.items():
-            if isinstance(value, ag.Tensor) or (value is not None and name.endswith("weight")):
+            if name in self.weights and value is not None:
                 self.register_buffer(name, value if isinstance(value, ag.Tensor) else ag.tensor(value))
             else:
                 self.options[name] = value
@@ -70,6 +72,7 @@ class BCELoss(_Loss):
     """Binary cross-entropy of probabilities, each element scaled by `weight` (see
     `F.binary_cross_entropy`)."""
     function = F.binary_cross_entropy
+    weights = ("weight",)
 
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction, weight=weight)
@@ -79,6 +82,7 @@ class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy from logits, stable for any finite input; `weight` scales each
     element, `pos_weight` the positive term of each class (see `F.binary_cross_entropy_with_logits`)."""
     function = F.binary_cross_entropy_with_logits
+    weights = ("weight", "pos_weight")
 
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction, weight=weight, pos_weight=pos_weight)
@@ -94,6 +98,7 @@ class CrossEntropyLoss(_Loss):
     1.3863
     """
     function = F.cross_entropy
+    weights = ("weight",)
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing)
@@ -103,6 +108,7 @@ class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities, with class weights and an ignored index (see
     `F.nll_loss`)."""
     function = F.nll_loss
+    weights = ("weight",)
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction, weight=weight, ignore_index=ignore_index)
