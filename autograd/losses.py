@@ -8,7 +8,7 @@ log_softmax, indexing and sums.
 import numpy as np
 
 from . import ops
-from .api import REDUCTIONS, ensure_tensor, log_softmax
+from .api import REDUCTIONS, ensure_tensor, log_softmax, where
 from .dtypes import is_floating
 from .tensor import Tensor
 
@@ -39,7 +39,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if weight is None and label_smoothing == 0.0:
         losses = ops.SoftmaxCrossEntropy.apply(logits, classes, reduction=reduction, ignore_index=ignore_index)
         return losses.reshape(shape) if reduction == "none" else losses
-    return _picked("cross_entropy", log_softmax(logits, 1), classes.data, weight, ignore_index, reduction, shape,
+    return _picked("cross_entropy", log_softmax(logits, 1), classes, weight, ignore_index, reduction, shape,
                    label_smoothing)
 
 
@@ -55,7 +55,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     input, target = ensure_tensor(input), ensure_tensor(target)
     _check_options("nll_loss", input, weight, reduction)
     rows, classes, shape = _rows(input, target, "nll_loss")
-    return _picked("nll_loss", rows, classes.data, weight, ignore_index, reduction, shape, 0.0)
+    return _picked("nll_loss", rows, classes, weight, ignore_index, reduction, shape, 0.0)
 
 
 def _check_options(name, input, weight, reduction):
@@ -90,28 +90,42 @@ def _rows(input, target, name):
 
 
 def _picked(name, log_probs, target, weight, ignore_index, reduction, shape, smoothing):
-    """-weight[t] * log_probs[m, t] per row m (0 where t is ignored), mixed with e / C times the
-    weighted sum over classes under label smoothing e, then reduced as PyTorch's nll_loss."""
-    rows, classes = log_probs.shape
-    kept = target != ignore_index
-    bad = target[kept]
+    """-weight[t] * log_probs[m, t] per row m of (M, C) `log_probs` (0 where t is ignored), mixed
+    with e / C times the weighted sum over classes under label smoothing e, then reduced as
+    PyTorch's nll_loss.
+
+    Everything that depends on the targets' values is a recorded op (a one-hot comparison, not
+    indices read from the array), so that `ag.compile` replays it for new targets."""
+    classes, dtype = log_probs.shape[1], log_probs.dtype
+    values = target.data
+    bad = values[values != ignore_index]
     if bad.size and (bad.min() < 0 or bad.max() >= classes):
         raise ValueError(f"{name}: targets must lie in [0, {classes}) or equal ignore_index={ignore_index}, got "
                          f"values from {bad.min()} to {bad.max()}")
-    safe = np.where(kept, target, 0)
-    class_weight = np.ones(classes) if weight is None else _array(weight)
-    row_weight = (class_weight[safe] * kept).astype(log_probs.dtype)
-    losses = -log_probs[np.arange(rows), safe] * row_weight
-    if smoothing:
-        spread = -(log_probs * class_weight.astype(log_probs.dtype)).sum(1) * kept.astype(log_probs.dtype)
-        losses = (1 - smoothing) * losses + (smoothing / classes) * spread
+    class_weight = Tensor(np.ones(classes, dtype) if weight is None else _array(weight).astype(dtype))
+    # (M, C): 1 at each row's target class, 0 elsewhere and on ignored rows (an ignored index
+    # outside [0, C) matches no class; one inside is masked out as a class)
+    onehot = (target.reshape(-1, 1) == Tensor(np.arange(classes))).to(dtype)
+    if 0 <= ignore_index < classes:
+        onehot = onehot * Tensor((np.arange(classes) != ignore_index).astype(dtype))
+    picks = onehot * class_weight
+    mix = picks
+    if smoothing:  # the target's weight (1 - e) * w[t] at t, plus e / C * w[c] at every class c of a kept row
+        mix = (1 - smoothing) * picks + (smoothing / classes) * class_weight * onehot.sum(1, keepdim=True)
+    losses = -(log_probs * mix).sum(1)
     if reduction == "none":
         return losses.reshape(shape)
     if reduction == "sum":
         return losses.sum()
-    total = row_weight.sum()
-    # Nothing kept: nan, as PyTorch, with a zero gradient rather than 0 * inf.
-    return losses.sum() / total if total else losses.sum() * 0.0 + np.nan
+    total = picks.sum()
+    # Nothing kept: nan, as PyTorch, with a zero gradient (not 0 / 0).
+    nothing = total == 0
+    one, nan = _constants(dtype, 1.0, np.nan)
+    return where(nothing, nan, losses.sum() / where(nothing, one, total))
+
+
+def _constants(dtype, *values):
+    return [Tensor(np.array(value, dtype)) for value in values]
 
 
 def _probability_cross_entropy(input, target, weight, ignore_index, reduction, smoothing):

@@ -97,7 +97,8 @@ def test_bce_modules_pass_weight_and_pos_weight():
     np.testing.assert_allclose(loss.data, expected, rtol=1e-10)
     p = ag.tensor(PROBS, dtype=ag.float64)
     np.testing.assert_allclose(nn.BCELoss(weight=weight, reduction="sum")(p, t).item(),
-                               -(np.array([1.0, 0.5, 2.0]) * (BITS * np.log(PROBS) + (1 - BITS) * np.log(1 - PROBS))).sum(),
+                               -(np.array([1.0, 0.5, 2.0]) * (BITS * np.log(PROBS)
+                                                              + (1 - BITS) * np.log(1 - PROBS))).sum(),
                                rtol=1e-12)
 
 
@@ -166,7 +167,8 @@ def test_bce_with_logits_pos_weight_scales_the_positive_term():
 
 
 def test_nll_loss_bad_targets():
-    with pytest.raises(ValueError, match=r"nll_loss: targets must lie in \[0, 4\) or equal ignore_index=-100, got values from 0 to 4"):
+    with pytest.raises(ValueError, match=r"nll_loss: targets must lie in \[0, 4\) or equal ignore_index=-100, got "
+                                         r"values from 0 to 4"):
         F.nll_loss(ag.zeros(2, 4), ag.tensor([0, 4]))
 
 
@@ -198,3 +200,29 @@ def test_penalties_need_tensors():
         nn.l1_penalty([])
     with pytest.raises(ValueError, match="l1_ratio must be in \\[0, 1\\]"):
         nn.elastic_net_penalty(WEIGHTS, l1_ratio=2)
+
+
+@pytest.mark.parametrize("options", [{}, {"label_smoothing": 0.2}, {"weight": [0.5, 2.0, 1.0, 0.1]},
+                                     {"weight": [0.5, 2.0, 1.0, 0.1], "ignore_index": 2, "label_smoothing": 0.1},
+                                     {"reduction": "none", "label_smoothing": 0.1}])
+def test_compiled_cross_entropy_follows_new_targets(options):
+    # What depends on the targets' values is recorded, so replays with other targets (ignored
+    # ones included) give the eager loss and gradient.
+    options = {k: ag.tensor(v) if k == "weight" else v for k, v in options.items()}
+    ignored = options.get("ignore_index", -100)
+    x = ag.randn(6, 4, requires_grad=True)
+
+    def step(target):
+        x.grad = None
+        loss = F.cross_entropy(x, target, **options)
+        loss.sum().backward()
+        return loss
+
+    compiled = ag.compile(step)
+    rng = np.random.default_rng(3)
+    for call in range(4):
+        target = rng.integers(0, 4, 6)
+        target[call] = ignored
+        replayed, replayed_grad = compiled(ag.tensor(target)).data, x.grad.data.copy()
+        np.testing.assert_allclose(replayed, step(ag.tensor(target)).data, rtol=1e-6)
+        np.testing.assert_allclose(replayed_grad, x.grad.data, rtol=1e-6, atol=1e-7)
