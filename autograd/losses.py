@@ -2,8 +2,8 @@
 class index, label smoothing, class-probability targets and inputs (C,), (N, C) or (N, C, d1, ...).
 
 The plain case (class indices, no weights, no smoothing) runs the fused one-pass kernel
-(`ops.SoftmaxCrossEntropy`, which skips ignored targets itself); the options are compositions of
-log_softmax, indexing and sums.
+(`ops.SoftmaxCrossEntropy`, which skips ignored targets itself), on any input layout; the options
+are compositions of log_softmax, a one-hot comparison with the targets and sums.
 """
 import numpy as np
 
@@ -38,7 +38,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     logits, classes, shape = _rows(input, target, "cross_entropy")
     if weight is None and label_smoothing == 0.0:
         losses = ops.SoftmaxCrossEntropy.apply(logits, classes, reduction=reduction, ignore_index=ignore_index)
-        return losses.reshape(shape) if reduction == "none" else losses
+        return losses.reshape(shape) if losses.shape != shape and reduction == "none" else losses
     return _picked("cross_entropy", log_softmax(logits, 1), classes, weight, ignore_index, reduction, shape,
                    label_smoothing)
 
