@@ -12,10 +12,12 @@ from . import allocator  # noqa: F401  (tunes glibc malloc for training loops; s
 from .tensor import Tensor
 from .dtypes import float32, float64, int64, bool_ as bool  # noqa: A001  (as torch.bool)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .api import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp, cos, cross_entropy, div, elu, exp,
+from .api import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp, cos, div, elu, exp,
                         expand, flatten, leaky_relu, linear, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                         minimum, mul, neg, pad, permute, pow, prod, relu, reshape, sigmoid, sin, softmax, softplus,
                         sqrt, squeeze, stack, std, sub, sum, tanh, to, transpose, unsqueeze, var, where)
+from . import losses
+from .losses import cross_entropy
 from .convolution import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
                           max_pool1d, max_pool2d)
 from . import registry  # noqa: F401  (attaches the ops to Tensor)

@@ -623,25 +623,3 @@ def _assign_at(index):
 def reverse_dims(x):
     """x with its dims in reverse order (the property `x.T`: the transpose of a matrix)."""
     return ops.Permute.apply(x, axes=tuple(range(x.ndim))[::-1])
-
-
-# --- losses -------------------------------------------------------------------------------------
-def cross_entropy(logits, target, reduction="mean"):
-    """Cross-entropy loss of (N, C) logits and (N,) int64 class targets, as
-    `torch.nn.functional.cross_entropy`: mean (or sum, or per-row with "none") of
-    logsumexp(logits[i]) - logits[i, target[i]]. Stable for any finite logits.
-
-    >>> import autograd as ag
-    >>> round(ag.cross_entropy(ag.zeros(2, 4), ag.tensor([0, 3])).item(), 4)
-    1.3863
-    """
-    logits, target = ensure_tensor(logits), ensure_tensor(target)
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    if logits.ndim != 2:
-        raise ValueError(f"cross_entropy needs (N, C) logits, got shape {logits.shape}")
-    if target.dtype != np.int64 or target.shape != logits.shape[:1]:
-        raise ValueError(f"cross_entropy needs int64 targets of shape {logits.shape[:1]}, got {target.dtype} "
-                         f"{target.shape}")
-    # The kernel checks that every target lies in [0, C) as it reads them.
-    return ops.SoftmaxCrossEntropy.apply(logits, target, reduction=reduction)

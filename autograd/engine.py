@@ -140,6 +140,8 @@ def _run(outputs, output_grads, retain_graph, create_graph, targets):
             follow = _route(node, input_grads, xp, accumulator, pending, ready)
             if not retain_graph:
                 node.release()
+        if accumulator.hooked:
+            accumulator.deliver_hooked()
     finally:
         _GradMode.enabled = recording
     return accumulator.captured()
@@ -248,6 +250,7 @@ class _Accumulator:
         self.create_graph = create_graph
         self.targets = targets
         self.results = [None] * len(targets) if targets else None
+        self.hooked = {}  # leaf with hooks -> its gradient summed so far (see to_leaf)
         # id -> array of every gradient handed out so far; holding the arrays keeps their ids
         # from being reused by new arrays during the pass.
         self.handed = {}
@@ -255,14 +258,17 @@ class _Accumulator:
     def hand(self, grad):
         self.handed[id(grad)] = grad
 
-    def to_leaf(self, leaf, grad):
-        fresh = id(grad) not in self.handed
-        self.hand(grad)
-        if leaf._hooks:
+    def to_leaf(self, leaf, grad, hooks_ran=False):
+        if leaf._hooks and not hooks_ran:
+            # Held back until the pass ends, so that the hooks see the leaf's total gradient once.
             if Recording.active is not None:
                 Recording.active.unsupported("a hook on a tensor (register_hook)")
-            grad = _run_hooks(leaf._hooks, grad, self.create_graph)
-            fresh = False
+            self.hand(grad)
+            previous = self.hooked.get(leaf)
+            self.hooked[leaf] = grad if previous is None else previous + grad
+            return
+        fresh = not hooks_ran and id(grad) not in self.handed
+        self.hand(grad)
         if self.targets is not None:
             self._capture(leaf, grad)
             return
@@ -272,6 +278,12 @@ class _Accumulator:
         if Recording.active is not None:
             Recording.active.leaf_grad(leaf, grad, fresh)
         accumulate(leaf, grad, fresh)
+
+    def deliver_hooked(self):
+        """Run the hooks of every leaf that has them on its summed gradient, then deliver it."""
+        hooked, self.hooked = self.hooked, {}
+        for leaf, grad in hooked.items():
+            self.to_leaf(leaf, _run_hooks(leaf._hooks, grad, self.create_graph), hooks_ran=True)
 
     def to_non_leaf(self, node, grad):
         if self.targets is not None:

@@ -13,8 +13,8 @@ from .conv import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, Conv
                    Upsample)
 from .containers import Ensemble, ModuleList, Sequential
 from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, Residual
-from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss, elastic_net_penalty,
-                   l1_penalty, l2_penalty)
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss, elastic_net_penalty, l1_penalty, l2_penalty)
 from .module import Module
 from .parameter import Parameter
 from .serialization import load, save

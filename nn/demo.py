@@ -29,7 +29,7 @@ def main(argv=None):
     ag.manual_seed(args.seed)
     train, held_out = mnist(), mnist(train=False)
     model = nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10))
-    print(model.summary(input_shape=(784,)))
+    model.summary(input_shape=(784,))
     started = time.perf_counter()
     history = nn.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=args.lr),
                      DataLoader(train, args.batch_size, shuffle=True), args.epochs,

@@ -7,13 +7,14 @@ import numpy as np
 
 import autograd as ag
 from autograd import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d,
-                      cross_entropy as _fused_cross_entropy, elu, interpolate, leaky_relu, linear, log_softmax, max_pool1d,
+                      elu, interpolate, leaky_relu, linear, log_softmax, max_pool1d,
                       max_pool2d, relu, sigmoid, softplus, tanh)
 from autograd.api import REDUCTIONS
 
 __all__ = ["linear", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "prelu",
            "noisy_relu", "step", "maxout", "dropout", "gaussian_noise", "batch_norm", "mse_loss", "l1_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "conv1d", "conv2d",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "huber_loss",
+           "smooth_l1_loss", "kl_div", "conv1d", "conv2d",
            "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
            "interpolate", "normalize", "scaled_dot_product_attention"]
 
@@ -199,6 +200,12 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
 
 
 # --- losses -------------------------------------------------------------------------------------
+# As torch.nn.functional: `reduction` is "mean", "sum" or "none" (kl_div also "batchmean");
+# cross_entropy and nll_loss (with weight, ignore_index, label_smoothing) live in autograd.losses.
+cross_entropy = ag.losses.cross_entropy
+nll_loss = ag.losses.nll_loss
+
+
 def _reduce(losses, reduction, name):
     if reduction == "mean":
         return losses.mean()
@@ -217,6 +224,26 @@ def _same_shape(input, target, name):
     return target
 
 
+def _scaling(value, input, name, what):
+    """`value` (a number, array or tensor; None -> None) as a constant tensor of the input's dtype
+    that broadcasts to the input's shape without changing it."""
+    if value is None:
+        return None
+    value = ag.tensor(value.data if isinstance(value, ag.Tensor) else value, dtype=input.dtype)
+    try:
+        fits = np.broadcast_shapes(value.shape, input.shape) == input.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{name}: {what} of shape {value.shape} does not broadcast to the input's shape {input.shape}")
+    return value
+
+
+def _weighted(losses, weight, input, name):
+    weight = _scaling(weight, input, name, "weight")
+    return losses if weight is None else losses * weight
+
+
 def mse_loss(input, target, reduction="mean"):
     """(input - target)², averaged (or summed): the quadratic cost.
 
@@ -229,13 +256,73 @@ def mse_loss(input, target, reduction="mean"):
 
 
 def l1_loss(input, target, reduction="mean"):
-    """|input - target|, averaged (or summed)."""
+    """|input - target|, averaged (or summed).
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.l1_loss(ag.tensor([1.0, -3.0]), ag.tensor([0.0, 0.0])).item()
+    2.0
+    """
     return _reduce((input - _same_shape(input, target, "l1_loss")).abs(), reduction, "l1_loss")
 
 
-def binary_cross_entropy(input, target, reduction="mean"):
-    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]. The logs are taken of p
-    clamped to the dtype's smallest normal number, so p = 0 or 1 gives a large finite loss.
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """0.5 d² where |d| < delta, else delta * (|d| - 0.5 delta), for d = input - target: quadratic
+    near the target, linear (robust to outliers) beyond `delta`.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.huber_loss(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    difference = input - _same_shape(input, target, "huber_loss")
+    size = difference.abs()
+    losses = ag.where(size < delta, 0.5 * difference * difference, delta * (size - 0.5 * delta))
+    return _reduce(losses, reduction, "huber_loss")
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """0.5 d² / beta where |d| < beta, else |d| - 0.5 beta, for d = input - target (the Huber loss
+    divided by beta; beta = 0 is the L1 loss).
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.smooth_l1_loss(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    if not beta >= 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
+    difference = input - _same_shape(input, target, "smooth_l1_loss")
+    size = difference.abs()
+    if beta == 0:
+        return _reduce(size, reduction, "smooth_l1_loss")
+    losses = ag.where(size < beta, (0.5 / beta) * difference * difference, size - 0.5 * beta)
+    return _reduce(losses, reduction, "smooth_l1_loss")
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence sum target * (log target - input) for log-probabilities `input`
+    and probabilities `target` (log-probabilities if `log_target`), as torch's kl_div; terms with
+    target 0 are 0. "batchmean" divides the sum by the batch size (the true KL per sample), "mean"
+    by the number of elements.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> round(F.kl_div(ag.tensor([0.5, 0.5]).log(), ag.tensor([0.5, 0.5]), reduction="sum").item(), 6)
+    0.0
+    """
+    target = _same_shape(input, target, "kl_div")
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        tiny = float(np.finfo(input.dtype).tiny)
+        losses = ag.where(target > 0, target * target.clamp(min=tiny).log(), 0.0) - target * input
+    if reduction == "batchmean":
+        return losses.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(losses, reduction, "kl_div")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-weight * (t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; each log is at least
+    -100 (as PyTorch), so p = 0 or 1 gives a large finite loss. `weight` broadcasts to the input.
 
     >>> import autograd as ag, nn.functional as F
     >>> round(F.binary_cross_entropy(ag.tensor([0.5]), ag.tensor([1.0])).item(), 4)
@@ -246,53 +333,28 @@ def binary_cross_entropy(input, target, reduction="mean"):
     if values.size and (np.nanmin(values) < 0 or np.nanmax(values) > 1):
         raise ValueError(f"binary_cross_entropy needs probabilities in [0, 1], got values from {values.min()} "
                          f"to {values.max()} (use binary_cross_entropy_with_logits for raw scores)")
+    # Logs at least -100 as PyTorch; the smallest normal number first keeps the gradient finite
+    # (in float32 its log, -87.3, is the floor).
     tiny = float(np.finfo(input.dtype).tiny)
-    losses = -(target * input.clamp(min=tiny).log() + (1 - target) * (1 - input).clamp(min=tiny).log())
-    return _reduce(losses, reduction, "binary_cross_entropy")
+    log_p, log_q = (p.clamp(min=tiny).log().clamp(min=-100.0) for p in (input, 1 - input))
+    losses = -(target * log_p + (1 - target) * log_q)
+    return _reduce(_weighted(losses, weight, input, "binary_cross_entropy"), reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(input, target, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(input), computed stably from the logits as
-    softplus(-x) * t * pos_weight + softplus(x) * (1 - t).
+    weight * (pos_weight * t * softplus(-x) + (1 - t) * softplus(x)); `pos_weight` (one value per
+    class, the last dim) scales the positive term, `weight` broadcasts to the input.
 
     >>> import autograd as ag, nn.functional as F
     >>> round(F.binary_cross_entropy_with_logits(ag.tensor([0.0]), ag.tensor([1.0])).item(), 4)
     0.6931
     """
-    target = _same_shape(input, target, "binary_cross_entropy_with_logits")
+    name = "binary_cross_entropy_with_logits"
+    target = _same_shape(input, target, name)
     positive = softplus(-input) * target
+    pos_weight = _scaling(pos_weight, input, name, "pos_weight")
     if pos_weight is not None:
         positive = positive * pos_weight
-    return _reduce(positive + softplus(input) * (1 - target), reduction, "binary_cross_entropy_with_logits")
-
-
-def cross_entropy(input, target, reduction="mean"):
-    """Cross-entropy of (N, C) logits against int64 class indices (N,) — one fused, stable kernel
-    — or against class probabilities (N, C) of the logits' dtype.
-
-    >>> import autograd as ag, nn.functional as F
-    >>> round(F.cross_entropy(ag.zeros(2, 4), ag.tensor([0, 3])).item(), 4)
-    1.3863
-    """
-    target = target if isinstance(target, ag.Tensor) else ag.tensor(target)
-    if ag.dtypes.is_floating(target.dtype) and input.ndim == 2:
-        target = _same_shape(input, target, "cross_entropy with class probabilities")
-        return _reduce(-(target * log_softmax(input, 1)).sum(1), reduction, "cross_entropy")
-    return _fused_cross_entropy(input, target, reduction)
-
-
-def nll_loss(input, target, reduction="mean"):
-    """Negative log-likelihood: -input[i, target[i]] for log-probabilities (N, C) and int64 targets (N,).
-
-    >>> import autograd as ag, nn.functional as F
-    >>> F.nll_loss(ag.tensor([[-1.0, -2.0]]), ag.tensor([1])).item()
-    2.0
-    """
-    target = target if isinstance(target, ag.Tensor) else ag.tensor(target)
-    if input.ndim != 2 or target.dtype != np.int64 or target.shape != input.shape[:1]:
-        raise ValueError(f"nll_loss needs (N, C) log-probabilities and int64 targets (N,), got {input.shape} "
-                         f"and {target.dtype} {target.shape}")
-    if target.numel() and (target.data.min() < 0 or target.data.max() >= input.shape[1]):
-        raise ValueError(f"nll_loss: targets must lie in [0, {input.shape[1]}), got values from "
-                         f"{target.data.min()} to {target.data.max()}")
-    return _reduce(-input[np.arange(input.shape[0]), target.data], reduction, "nll_loss")
+    losses = positive + softplus(input) * (1 - target)
+    return _reduce(_weighted(losses, weight, input, name), reduction, name)

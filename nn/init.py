@@ -18,16 +18,27 @@ __all__ = ["calculate_gain", "fan_in_and_fan_out", "zeros_", "ones_", "constant_
            "fan_in_uniform_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
 
 
+LINEAR = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+          "conv_transpose3d")
+
+
 def calculate_gain(nonlinearity, param=None):
-    """The gain PyTorch recommends for a nonlinearity: 1 for linear and sigmoid, 5/3 for tanh,
-    sqrt(2) for relu, sqrt(2 / (1 + slope²)) for leaky_relu (slope `param`, default 0.01)."""
-    if nonlinearity in ("linear", "identity", "sigmoid"):
+    """The gain PyTorch recommends for a nonlinearity: 1 for linear, convolutions and sigmoid,
+    5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + slope²)) for leaky_relu (slope `param`, default
+    0.01), 3/4 for selu.
+
+    >>> round(calculate_gain("leaky_relu", 0.2), 4)
+    1.3868
+    """
+    if nonlinearity in LINEAR:
         return 1.0
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
+        if param is not None and (isinstance(param, bool) or not isinstance(param, (int, float))):
+            raise ValueError(f"calculate_gain: negative slope {param!r} is not a number")
         slope = 0.01 if param is None else param
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
@@ -61,16 +72,23 @@ def _check_float(tensor, name):
         raise ValueError(f"{name} needs a floating-point tensor, got {tensor.dtype}")
 
 
-def constant_(tensor, value):
-    """Fill with `value` (every unit alike: symmetry is never broken)."""
-    return _fill(tensor, value)
+def constant_(tensor, val):
+    """Fill with `val` (every unit alike: symmetry is never broken).
+
+    >>> import autograd as ag, nn
+    >>> nn.init.constant_(ag.empty(2), val=0.5).tolist()
+    [0.5, 0.5]
+    """
+    return _fill(tensor, val)
 
 
 def zeros_(tensor):
+    """Fill with zeros."""
     return constant_(tensor, 0.0)
 
 
 def ones_(tensor):
+    """Fill with ones."""
     return constant_(tensor, 1.0)
 
 

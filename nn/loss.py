@@ -6,19 +6,30 @@ from .module import Module
 
 
 class _Loss(Module):
+    """A loss function as a module: `function(input, target, reduction=..., **options)`, where the
+    options are the constructor's other arguments; the weights among them, when given, are
+    buffers (saved with the model, converted by `to(dtype)`), as PyTorch's."""
     function = None
+    reductions = F.REDUCTIONS
+    weights = ()  # the options that are tensors of weights
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, reduction="mean", **options):
         super().__init__()
-        if reduction not in F.REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of {F.REDUCTIONS}, got {reduction!r}")
+        if reduction not in self.reductions:
+            raise ValueError(f"{type(self).__name__}: reduction must be one of {self.reductions}, got {reduction!r}")
         self.reduction = reduction
+        self.options = {}
+        for name, value in options.items():
+            if name in self.weights and value is not None:
+                self.register_buffer(name, value if isinstance(value, ag.Tensor) else ag.tensor(value))
+            else:
+                self.options[name] = value
 
     def forward(self, input, target):
-        return type(self).function(input, target, reduction=self.reduction)
+        return type(self).function(input, target, reduction=self.reduction, **self.options, **self._buffers)
 
     def extra_repr(self):
-        return f"reduction={self.reduction!r}"
+        return ", ".join([f"reduction={self.reduction!r}"] + [f"{k}={v!r}" for k, v in self.options.items()])
 
 
 class MSELoss(_Loss):
@@ -31,36 +42,76 @@ class L1Loss(_Loss):
     function = F.l1_loss
 
 
+class HuberLoss(_Loss):
+    """Quadratic within `delta` of the target, linear beyond (see `F.huber_loss`)."""
+    function = F.huber_loss
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction, delta=delta)
+
+
+class SmoothL1Loss(_Loss):
+    """The Huber loss divided by `beta` (see `F.smooth_l1_loss`)."""
+    function = F.smooth_l1_loss
+
+    def __init__(self, reduction="mean", beta=1.0):
+        super().__init__(reduction, beta=beta)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence of log-probabilities from a target distribution; use
+    reduction="batchmean" for the KL per sample (see `F.kl_div`)."""
+    function = F.kl_div
+    reductions = F.REDUCTIONS + ("batchmean",)
+
+    def __init__(self, reduction="mean", log_target=False):
+        super().__init__(reduction, log_target=log_target)
+
+
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities (see `F.binary_cross_entropy`)."""
+    """Binary cross-entropy of probabilities, each element scaled by `weight` (see
+    `F.binary_cross_entropy`)."""
     function = F.binary_cross_entropy
+    weights = ("weight",)
+
+    def __init__(self, weight=None, reduction="mean"):
+        super().__init__(reduction, weight=weight)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy from logits, stable for any finite input; `weight` scales each
+    element, `pos_weight` the positive term of each class (see `F.binary_cross_entropy_with_logits`)."""
+    function = F.binary_cross_entropy_with_logits
+    weights = ("weight", "pos_weight")
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction, weight=weight, pos_weight=pos_weight)
 
 
 class CrossEntropyLoss(_Loss):
-    """Cross-entropy from logits and int64 class indices, one fused stable kernel (see `F.cross_entropy`).
+    """Cross-entropy from logits and int64 class indices or class probabilities, with class
+    weights, an ignored index and label smoothing (see `F.cross_entropy`); the plain case is one
+    fused stable kernel.
 
     >>> import autograd as ag, nn
     >>> round(nn.CrossEntropyLoss()(ag.zeros(2, 4), ag.tensor([0, 3])).item(), 4)
     1.3863
     """
     function = F.cross_entropy
+    weights = ("weight",)
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction, weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing)
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (see `F.nll_loss`)."""
+    """Negative log-likelihood of log-probabilities, with class weights and an ignored index (see
+    `F.nll_loss`)."""
     function = F.nll_loss
+    weights = ("weight",)
 
-
-class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy from logits, stable for any finite input (see
-    `F.binary_cross_entropy_with_logits`); `pos_weight` scales the positive term."""
-
-    def __init__(self, reduction="mean", pos_weight=None):
-        super().__init__(reduction)
-        self.pos_weight = pos_weight
-
-    def forward(self, input, target):
-        return F.binary_cross_entropy_with_logits(input, target, self.reduction, self.pos_weight)
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+        super().__init__(reduction, weight=weight, ignore_index=ignore_index)
 
 
 def _tensors(params, name):

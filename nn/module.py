@@ -340,18 +340,22 @@ class Module:
         return IncompatibleKeys(missing, unexpected)
 
     # --- description ----------------------------------------------------------------------------
-    def summary(self, input_shape=None, dtype=None):
-        """A Keras-style table of the layers, their output shapes (when `input_shape`, the shape
-        of one sample, is given) and their parameter counts. See `nn.summary.Summary`.
+    def summary(self, input_shape=None, dtype=None, verbose=True):
+        """Print a Keras-style table of the layers, their output shapes (when `input_shape`, the
+        shape of one sample, is given) and their parameter counts, as Keras and torchinfo do, and
+        return it as a `nn.summary.Summary` (its `str` is the table). `verbose=False` only returns it.
 
         >>> import nn
         >>> net = nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10))
-        >>> net.summary(input_shape=(784,)).total_params
+        >>> net.summary(input_shape=(784,), verbose=False).total_params
         50890
         """
         from .summary import summarise
 
-        return summarise(self, input_shape, dtype)
+        table = summarise(self, input_shape, dtype)
+        if verbose:
+            print(table)
+        return table
 
     def extra_repr(self):
         """The arguments shown between the parentheses of this module's repr."""

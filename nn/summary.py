@@ -14,7 +14,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Summary:
-    """What `Module.summary()` returns: its repr is the table; the counts are attributes."""
+    """What `Module.summary()` returns: its `str` is the table (which `summary()` has printed
+    already, so its repr is one line: a notebook shows the table once); the counts are attributes."""
 
     model: str
     rows: tuple
@@ -41,7 +42,9 @@ class Summary:
                             f"Trainable params: {self.trainable_params:,}",
                             f"Non-trainable params: {self.non_trainable_params:,}", rule])
 
-    __repr__ = __str__
+    def __repr__(self):
+        return (f"<Summary of {self.model}: {len(self.rows)} layers, {self.total_params:,} parameters "
+                f"({self.trainable_params:,} trainable)>")
 
 
 def _shape_of(output):

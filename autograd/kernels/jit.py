@@ -45,11 +45,15 @@ def _tanh_backward(grad, out, result, one):
 
 
 @njit(**JIT)
-def _softmax_cross_entropy(logits, target, loss, dlogits):
-    """Fills loss and dlogits; returns -1, or the first row whose target is not a class index
-    (checked here, in the pass that reads it anyway)."""
+def _softmax_cross_entropy(logits, target, ignore_index, loss, dlogits):
+    """Fills loss and dlogits (zero on rows whose target is `ignore_index`); returns -1, or the
+    first row whose target is not a class index (checked here, in the pass that reads it anyway)."""
     rows, classes = logits.shape
     for r in range(rows):
+        if target[r] == ignore_index:
+            loss[r] = 0.0
+            dlogits[r, :] = 0.0
+            continue
         if target[r] < 0 or target[r] >= classes:
             return r
         peak = logits[r, 0]
@@ -134,12 +138,12 @@ tanh_backward = _from_output(_tanh_backward, reference.tanh_backward)
 
 
 @functools.wraps(reference.softmax_cross_entropy)
-def softmax_cross_entropy(logits, target):
+def softmax_cross_entropy(logits, target, ignore_index=-100):
     if not (logits.dtype in FLOATS and logits.flags.c_contiguous and target.dtype == np.int64
             and target.flags.c_contiguous):
-        return reference.softmax_cross_entropy(logits, target)
+        return reference.softmax_cross_entropy(logits, target, ignore_index)
     loss = np.empty(logits.shape[0], logits.dtype)
     dlogits = np.empty_like(logits)
-    if _softmax_cross_entropy(logits, target, loss, dlogits) >= 0:
-        reference.check_targets(target, logits.shape[1])
+    if _softmax_cross_entropy(logits, target, ignore_index, loss, dlogits) >= 0:
+        reference.check_targets(target, logits.shape[1], ignore_index)
     return loss, dlogits

@@ -28,21 +28,24 @@ def tanh_backward(grad, out):
     return grad * (1 - out * out)
 
 
-def check_targets(target, classes):
-    """Raise ValueError unless every target is a class index in [0, classes)."""
-    if target.size and (target.min() < 0 or target.max() >= classes):
-        raise ValueError(f"cross_entropy: targets must lie in [0, {classes}), got values from {target.min()} "
-                         f"to {target.max()}")
+def check_targets(target, classes, ignore_index=-100):
+    """Raise ValueError unless every target is a class index in [0, classes) or `ignore_index`."""
+    kept = target[target != ignore_index]
+    if kept.size and (kept.min() < 0 or kept.max() >= classes):
+        raise ValueError(f"cross_entropy: targets must lie in [0, {classes}) or equal ignore_index={ignore_index}, "
+                         f"got values from {kept.min()} to {kept.max()}")
 
 
-def softmax_cross_entropy(logits, target):
+def softmax_cross_entropy(logits, target, ignore_index=-100):
     """Per-row cross-entropy of (N, C) logits against int class targets, and its gradient.
 
     Returns (loss, dlogits): loss[i] = logsumexp(logits[i]) - logits[i, target[i]] and
-    dlogits = softmax(logits) - onehot(target), both in the logits' dtype. Targets outside
-    [0, C) raise ValueError.
+    dlogits = softmax(logits) - onehot(target), both in the logits' dtype; rows whose target is
+    `ignore_index` get loss 0 and gradient 0. Other targets outside [0, C) raise ValueError.
     """
-    check_targets(target, logits.shape[1])
+    check_targets(target, logits.shape[1], ignore_index)
+    ignored = target == ignore_index
+    target = np.where(ignored, 0, target)
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)
@@ -50,4 +53,6 @@ def softmax_cross_entropy(logits, target):
     loss = np.log(total[:, 0]) - shifted[rows, target]
     dlogits = exp / total
     dlogits[rows, target] -= 1
+    loss[ignored] = 0
+    dlogits[ignored] = 0
     return loss.astype(logits.dtype, copy=False), dlogits

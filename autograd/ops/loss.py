@@ -8,23 +8,29 @@ from ..tensor import Tensor
 
 class SoftmaxCrossEntropy(Function):
     """Cross-entropy of (N, C) logits against int64 class indices, computed with its gradient
-    (softmax - onehot) in one pass over the logits."""
+    (softmax - onehot) in one pass over the logits. Rows whose target is `ignore_index` add
+    nothing; "mean" divides by the number of the others (nan when there are none, as PyTorch)."""
 
-    def forward(self, logits, target, reduction):
-        losses, self.dlogits = kernels.softmax_cross_entropy(logits, target)
+    def forward(self, logits, target, reduction, ignore_index=-100):
+        losses, self.dlogits = kernels.softmax_cross_entropy(logits, target, ignore_index)
         if reduction == "none":
             return losses
-        return losses.sum() / (logits.shape[0] if reduction == "mean" else 1)
+        if reduction == "sum":
+            return losses.sum()
+        kept = int(target.size - np.count_nonzero(target == ignore_index))
+        self.scale = 1 / kept if kept else 0.0
+        return losses.sum() / kept if kept else np.array(np.nan, losses.dtype)
 
     def backward(self, xp, grad, logits, target):
         reduction = self.options["reduction"]
         if reduction == "none":
             grad = grad[:, None]
         elif reduction == "mean":
-            grad = grad / logits.shape[0]
+            grad = grad * self.scale
         if isinstance(logits, Tensor):  # create_graph: differentiate softmax - onehot again
-            onehot = np.eye(logits.shape[1], dtype=logits.dtype)[target.data]
-            return (logits.softmax(1) - onehot) * grad, None
+            kept = target.data != self.options.get("ignore_index", -100)
+            onehot = np.eye(logits.shape[1], dtype=logits.dtype)[np.where(kept, target.data, 0)]
+            return (logits.softmax(1) - onehot) * (grad * kept[:, None].astype(logits.dtype)), None
         return self.dlogits * grad, None
 
     def release(self):

@@ -58,14 +58,18 @@ def test_compiled_loops_match_the_reference(name):
     np.testing.assert_allclose(result, getattr(reference, name)(grad, out), rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("ignore_index", [-100, 2])
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("layout", ["contiguous", "transposed", "small"])
-def test_softmax_cross_entropy_agrees(layout, dtype):
+def test_softmax_cross_entropy_agrees(layout, dtype, ignore_index):
     rng = np.random.default_rng(4)
     logits = layouts(rng, dtype)[layout]() * 100
     target = rng.integers(0, logits.shape[1], logits.shape[0])
-    loss, dlogits = jit.softmax_cross_entropy(logits, target)
-    ref_loss, ref_dlogits = reference.softmax_cross_entropy(logits, target)
+    target[::3] = ignore_index
+    loss, dlogits = jit.softmax_cross_entropy(logits, target, ignore_index)
+    ref_loss, ref_dlogits = reference.softmax_cross_entropy(logits, target, ignore_index)
+    ignored = target == ignore_index
+    assert (loss[ignored] == 0).all() and (dlogits[ignored] == 0).all() and (loss[~ignored] > 0).all()
     tolerance = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(loss, ref_loss, rtol=tolerance, atol=tolerance)
     np.testing.assert_allclose(dlogits, ref_dlogits, rtol=tolerance, atol=tolerance)
@@ -78,7 +82,9 @@ def test_softmax_cross_entropy_rejects_targets_outside_the_classes(implementatio
     logits = np.zeros((64, 7), np.float32)
     target = np.arange(64) % 7
     target[40] = bad
-    with pytest.raises(ValueError, match=rf"\[0, 7\), got values from {min(bad, 0)} to {max(bad, 6)}"):
+    target[41] = -100  # ignored, so not part of the range reported
+    with pytest.raises(ValueError, match=rf"\[0, 7\) or equal ignore_index=-100, got values from {min(bad, 0)} to "
+                                         rf"{max(bad, 6)}"):
         implementation(logits, target)
 
 

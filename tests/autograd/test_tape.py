@@ -120,6 +120,36 @@ def test_hooks_see_and_replace_the_gradient(on_leaf):
     assert len(seen) == 1
 
 
+@pytest.mark.parametrize("on_leaf", [True, False])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_hook_runs_once_with_the_total_gradient(on_leaf, create_graph):
+    # As PyTorch: x * x + 3 x (x = [1, 2]) hands x three contributions, x, x and 3; the hook sees
+    # their sum 2x + 3 once, and what it returns (doubled) is what reaches x.grad.
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    target = x if on_leaf else x * 1
+    seen = []
+
+    def hook(grad):
+        seen.append(grad.data.copy())
+        return grad * 2
+
+    target.register_hook(hook)
+    (target * target + 3 * target).sum().backward(create_graph=create_graph)
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], [5.0, 7.0])
+    np.testing.assert_allclose(x.grad.data, [10.0, 14.0])
+
+
+def test_a_hook_on_a_leaf_runs_once_under_grad_too():
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.data.copy()))
+    (dx,) = ag.grad((x * x).sum(), x)
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], [2.0, 4.0])
+    np.testing.assert_allclose(dx.data, [2.0, 4.0])
+
+
 def test_a_value_used_early_and_late_collects_every_gradient_before_its_backward():
     # h feeds an op recorded right after it and one recorded much later, past a long detour: the
     # walk must not run h's backward (Exp) until both consumers have passed their gradients down.

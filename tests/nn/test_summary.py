@@ -54,3 +54,16 @@ def test_summary_leaves_the_model_in_its_mode_and_statistics_untouched():
     model.summary(input_shape=(3,))
     assert model.training and model[1].training
     assert model[1].num_batches_tracked.item() == 0
+
+
+def test_summary_prints_its_table_and_returns_it(capsys):
+    summary = shallow().summary(input_shape=(784,))
+    printed = capsys.readouterr().out
+    assert printed == str(summary) + "\n"
+    assert "0 (Linear)" in printed and "Total params: 50,890" in printed
+
+
+def test_summary_without_verbose_prints_nothing_and_its_repr_is_one_line(capsys):
+    summary = shallow().summary(verbose=False)
+    assert capsys.readouterr().out == ""
+    assert repr(summary) == "<Summary of Sequential: 3 layers, 50,890 parameters (50,890 trainable)>"
