@@ -16,6 +16,10 @@ from .api import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp
                         expand, flatten, leaky_relu, linear, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                         minimum, mul, neg, pad, permute, pow, prod, relu, reshape, sigmoid, sin, softmax, softplus,
                         sqrt, squeeze, stack, std, sub, sum, tanh, to, transpose, unsqueeze, var, where)
+from .api import (acos, acosh, allclose, asin, asinh, atan, atanh, celu, ceil, copysign, cosh, erf, exp2, expm1,
+                  floor, floor_divide, fmod, gelu, hardsigmoid, hardtanh, isclose, log10, log1p, log2, logaddexp,
+                  logical_and, logical_not, logical_or, logical_xor, remainder, round_ as round, rsqrt, selu, sign,
+                  silu, sinh, softsign, tan, trunc, type_as)  # noqa: A004  (round as torch.round)
 from .convolution import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
                           max_pool1d, max_pool2d)
 from . import registry  # noqa: F401  (attaches the ops to Tensor)

@@ -44,6 +44,9 @@ class NumpyBackend:
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
     where = staticmethod(np.where)
+    # what the backward of ops/math.py uses
+    exp, sinh, cosh = staticmethod(np.exp), staticmethod(np.sinh), staticmethod(np.cosh)
+    floor, trunc = staticmethod(np.floor), staticmethod(np.trunc)
 
     # The array methods rather than numpy's module-level wrappers (about a microsecond each).
     @staticmethod
@@ -123,6 +126,27 @@ class TensorBackend:
     @staticmethod
     def where(condition, a, b):
         return ops.Where.apply(condition, a, b)
+
+    # what the backward of ops/math.py uses
+    @staticmethod
+    def exp(x):
+        return ops.Exp.apply(x)
+
+    @staticmethod
+    def sinh(x):
+        return ops.Sinh.apply(x)
+
+    @staticmethod
+    def cosh(x):
+        return ops.Cosh.apply(x)
+
+    @staticmethod
+    def floor(x):
+        return ops.Floor.apply(x)
+
+    @staticmethod
+    def trunc(x):
+        return ops.Trunc.apply(x)
 
     @staticmethod
     def reshape(x, shape):
