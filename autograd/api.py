@@ -100,6 +100,22 @@ def mul(a, b):
     return ops.Mul.apply(a, _operand(b, a))
 
 
+def _public(name, op, summary, example, result, arity=1):
+    """The public function `name` of primitive `op`: `name(x)`, or `name(a, b)` with b any operand;
+    its docstring is `summary` and one example, `example` printing `result`."""
+    if arity == 1:
+        def function(x):
+            return op.apply(x)
+    else:
+        def function(a, b):
+            a = ensure_tensor(a)
+            return op.apply(a, _operand(b, a))
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"{summary}\n\n    >>> import autograd as ag\n    >>> {example}\n    {result}"
+    return function
+
+
 def div(a, b, rounding_mode=None):
     """a / b with broadcasting: true division (integer inputs give float32), or with
     `rounding_mode` "trunc" (toward zero) or "floor" (down, as `//`) a rounded quotient that
@@ -127,27 +143,16 @@ def floor_divide(a, b):
     return div(a, b, rounding_mode="floor")
 
 
-def _binary(name, op, doc):
-    def binary(a, b):
-        a = ensure_tensor(a)
-        return op.apply(a, _operand(b, a))
-
-    binary.__name__ = binary.__qualname__ = name
-    binary.__doc__ = doc
-    return binary
-
-
-# (name, primitive, docstring): one public function `name(a, b)` each, broadcasting a and b.
+# (name, primitive, summary, example, its result): one public function `name(a, b)` each, broadcasting.
 BINARY = (
-    ("remainder", ops.Remainder, "a - floor(a / b) * b: the remainder with the sign of b, as Python's `%`.\n\n"
-                                 "    >>> import autograd as ag\n    >>> ag.tensor([5, -5]) % 3\n    tensor([2, 1])"),
-    ("fmod", ops.Fmod, "a - trunc(a / b) * b: the remainder with the sign of a, as C's fmod.\n\n"
-                       "    >>> import autograd as ag\n    >>> ag.fmod(ag.tensor([5, -5]), 3)\n    tensor([ 2, -2])"),
-    ("copysign", ops.Copysign, "|a| with the sign of b (float; -0.0 counts as negative).\n\n"
-                               "    >>> import autograd as ag\n    >>> ag.copysign(ag.tensor([1.0, -2.0]), -0.0)\n"
-                               "    tensor([-1., -2.])"),
+    ("remainder", ops.Remainder, "a - floor(a / b) * b: the remainder with the sign of b, as Python's `%`.",
+                  "ag.tensor([5, -5]) % 3", "tensor([2, 1])"),
+    ("fmod", ops.Fmod, "a - trunc(a / b) * b: the remainder with the sign of a, as C's fmod.",
+             "ag.fmod(ag.tensor([5, -5]), 3)", "tensor([ 2, -2])"),
+    ("copysign", ops.Copysign, "|a| with the sign of b (float; -0.0 counts as negative).",
+                 "ag.copysign(ag.tensor([1.0, -2.0]), -0.0)", "tensor([-1., -2.])"),
 )
-remainder, fmod, copysign = (_binary(*row) for row in BINARY)
+remainder, fmod, copysign = (_public(*row, arity=2) for row in BINARY)
 
 
 def logaddexp(a, b):
@@ -205,80 +210,55 @@ def linear(x, weight, bias=None):
     return ops.Linear.apply(x, weight, bias)
 
 
-def _unary(name, op, doc):
-    def unary(x):
-        return op.apply(x)
-
-    unary.__name__ = unary.__qualname__ = name
-    unary.__doc__ = doc
-    return unary
-
-
-# (name, primitive, docstring): one public function `name(x)` each, also the method `x.name()`.
+# (name, primitive, summary, example, its result): one public function `name(x)` each, also `x.name()`.
 UNARY = (
-    ("exp", ops.Exp, "e ** x elementwise.\n\n    >>> import autograd as ag\n    >>> ag.exp(ag.tensor([0.0, 1.0]))\n"
-                     "    tensor([1.      , 2.718282])"),
-    ("log", ops.Log, "Natural logarithm elementwise (-inf at 0, nan below).\n\n    >>> import autograd as ag\n"
-                     "    >>> ag.log(ag.tensor([1.0, 0.0]))\n    tensor([  0., -inf])"),
-    ("sqrt", ops.Sqrt, "Square root elementwise (its gradient at 0 is inf, as PyTorch).\n\n"
-                       "    >>> import autograd as ag\n    >>> ag.sqrt(ag.tensor([4.0, 0.25]))\n    tensor([2. , 0.5])"),
-    ("abs", ops.Abs, "|x| elementwise (gradient 0 at 0, as PyTorch).\n\n    >>> import autograd as ag\n"
-                     "    >>> ag.abs(ag.tensor([-2, 3]))\n    tensor([2, 3])"),
-    ("sin", ops.Sin, "sin(x) elementwise.\n\n    >>> import autograd as ag\n    >>> ag.sin(ag.tensor([0.0]))\n"
-                     "    tensor([0.])"),
-    ("cos", ops.Cos, "cos(x) elementwise.\n\n    >>> import autograd as ag\n    >>> ag.cos(ag.tensor([0.0]))\n"
-                     "    tensor([1.])"),
-    ("tanh", ops.Tanh, "Hyperbolic tangent elementwise.\n\n    >>> import autograd as ag\n"
-                       "    >>> ag.tanh(ag.tensor([0.0, 1000.0]))\n    tensor([0., 1.])"),
-    ("sigmoid", ops.Sigmoid, "1 / (1 + e^-x) elementwise, without overflow for large |x|.\n\n"
-                             "    >>> import autograd as ag\n    >>> ag.sigmoid(ag.tensor([0.0, -1000.0]))\n"
-                             "    tensor([0.5, 0. ])"),
-    ("relu", ops.Relu, "max(x, 0) elementwise (gradient 0 at 0).\n\n    >>> import autograd as ag\n"
-                       "    >>> ag.relu(ag.tensor([-1.0, 2.0]))\n    tensor([0., 2.])"),
-    ("tan", ops.Tan, "tan(x) elementwise.\n\n    >>> import autograd as ag\n    >>> ag.tan(ag.tensor([0.0]))\n"
-                     "    tensor([0.])"),
-    ("asin", ops.Arcsin, "Inverse sine elementwise (nan outside [-1, 1]).\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.asin(ag.tensor([0.0, 1.0]))\n    tensor([0. , 1.5707...])"),
-    ("acos", ops.Arccos, "Inverse cosine elementwise (nan outside [-1, 1]).\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.acos(ag.tensor([1.0, -1.0]))\n    tensor([0. , 3.1415...])"),
-    ("atan", ops.Arctan, "Inverse tangent elementwise.\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.atan(ag.tensor([0.0, 1.0]))\n    tensor([0. , 0.7853...])"),
-    ("sinh", ops.Sinh, "Hyperbolic sine elementwise.\n\n    >>> import autograd as ag\n"
-                       "    >>> ag.sinh(ag.tensor([0.0]))\n    tensor([0.])"),
-    ("cosh", ops.Cosh, "Hyperbolic cosine elementwise.\n\n    >>> import autograd as ag\n"
-                       "    >>> ag.cosh(ag.tensor([0.0]))\n    tensor([1.])"),
-    ("asinh", ops.Arcsinh, "Inverse hyperbolic sine elementwise.\n\n    >>> import autograd as ag\n"
-                           "    >>> ag.asinh(ag.tensor([0.0]))\n    tensor([0.])"),
-    ("acosh", ops.Arccosh, "Inverse hyperbolic cosine elementwise (nan below 1).\n\n    >>> import autograd as ag\n"
-                           "    >>> ag.acosh(ag.tensor([1.0]))\n    tensor([0.])"),
-    ("atanh", ops.Arctanh, "Inverse hyperbolic tangent elementwise (+-inf at +-1).\n\n"
-                           "    >>> import autograd as ag\n    >>> ag.atanh(ag.tensor([0.0, 1.0]))\n"
-                           "    tensor([ 0., inf])"),
-    ("log2", ops.Log2, "Base-2 logarithm elementwise.\n\n    >>> import autograd as ag\n"
-                       "    >>> ag.log2(ag.tensor([8.0, 0.5]))\n    tensor([ 3., -1.])"),
-    ("log10", ops.Log10, "Base-10 logarithm elementwise.\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.log10(ag.tensor([1000.0]))\n    tensor([3.])"),
-    ("log1p", ops.Log1p, "log(1 + x) elementwise, accurate for tiny x.\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.log1p(ag.tensor([1e-10], dtype=ag.float64)).item()\n    9.999999999500001e-11"),
-    ("exp2", ops.Exp2, "2 ** x elementwise.\n\n    >>> import autograd as ag\n    >>> ag.exp2(ag.tensor([3.0, -1.0]))\n"
-                       "    tensor([8. , 0.5])"),
-    ("expm1", ops.Expm1, "e ** x - 1 elementwise, accurate for tiny x.\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.expm1(ag.tensor([1e-10], dtype=ag.float64)).item()\n    1.00000000005e-10"),
-    ("rsqrt", ops.Rsqrt, "1 / sqrt(x) elementwise.\n\n    >>> import autograd as ag\n"
-                         "    >>> ag.rsqrt(ag.tensor([4.0, 0.25]))\n    tensor([0.5, 2. ])"),
-    ("floor", ops.Floor, "The largest integer <= x, elementwise (gradient 0; integer tensors unchanged).\n\n"
-                         "    >>> import autograd as ag\n    >>> ag.floor(ag.tensor([-1.5, 1.5]))\n    tensor([-2.,  1.])"),
-    ("ceil", ops.Ceil, "The smallest integer >= x, elementwise (gradient 0; integer tensors unchanged).\n\n"
-                       "    >>> import autograd as ag\n    >>> ag.ceil(ag.tensor([-1.5, 1.5]))\n    tensor([-1.,  2.])"),
-    ("trunc", ops.Trunc, "x rounded toward zero, elementwise (gradient 0; integer tensors unchanged).\n\n"
-                         "    >>> import autograd as ag\n    >>> ag.trunc(ag.tensor([-1.5, 1.5]))\n    tensor([-1.,  1.])"),
-    ("sign", ops.Sign, "-1, 0 or 1 by the sign of each element (gradient 0).\n\n    >>> import autograd as ag\n"
-                       "    >>> ag.sign(ag.tensor([-2.0, 0.0, 3.0]))\n    tensor([-1.,  0.,  1.])"),
-    ("erf", ops.Erf, "The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x, elementwise.\n\n"
-                     "    >>> import autograd as ag\n    >>> ag.erf(ag.tensor([0.0, 1.0]))\n    tensor([0. , 0.8427...])"),
+    ("exp", ops.Exp, "e ** x elementwise.", "ag.exp(ag.tensor([0.0, 1.0]))", "tensor([1.      , 2.718282])"),
+    ("log", ops.Log, "Natural logarithm elementwise (-inf at 0, nan below).",
+            "ag.log(ag.tensor([1.0, 4.0]))", "tensor([0. , 1.3862...])"),
+    ("sqrt", ops.Sqrt, "Square root elementwise (its gradient at 0 is inf, as PyTorch).",
+             "ag.sqrt(ag.tensor([4.0, 0.25]))", "tensor([2. , 0.5])"),
+    ("abs", ops.Abs, "|x| elementwise (gradient 0 at 0, as PyTorch).", "ag.abs(ag.tensor([-2, 3]))", "tensor([2, 3])"),
+    ("sin", ops.Sin, "sin(x) elementwise.", "ag.sin(ag.tensor([0.0]))", "tensor([0.])"),
+    ("cos", ops.Cos, "cos(x) elementwise.", "ag.cos(ag.tensor([0.0]))", "tensor([1.])"),
+    ("tanh", ops.Tanh, "Hyperbolic tangent elementwise.", "ag.tanh(ag.tensor([0.0, 1000.0]))", "tensor([0., 1.])"),
+    ("sigmoid", ops.Sigmoid, "1 / (1 + e^-x) elementwise, without overflow for large |x|.",
+                "ag.sigmoid(ag.tensor([0.0, -1000.0]))", "tensor([0.5, 0. ])"),
+    ("relu", ops.Relu, "max(x, 0) elementwise (gradient 0 at 0).",
+             "ag.relu(ag.tensor([-1.0, 2.0]))", "tensor([0., 2.])"),
+    ("tan", ops.Tan, "tan(x) elementwise.", "ag.tan(ag.tensor([0.0]))", "tensor([0.])"),
+    ("asin", ops.Arcsin, "Inverse sine elementwise (nan outside [-1, 1]).",
+             "ag.asin(ag.tensor([0.0, 1.0]))", "tensor([0. , 1.5707...])"),
+    ("acos", ops.Arccos, "Inverse cosine elementwise (nan outside [-1, 1]).",
+             "ag.acos(ag.tensor([1.0, -1.0]))", "tensor([0. , 3.1415...])"),
+    ("atan", ops.Arctan, "Inverse tangent elementwise.", "ag.atan(ag.tensor([0.0, 1.0]))", "tensor([0. , 0.7853...])"),
+    ("sinh", ops.Sinh, "Hyperbolic sine elementwise.", "ag.sinh(ag.tensor([0.0]))", "tensor([0.])"),
+    ("cosh", ops.Cosh, "Hyperbolic cosine elementwise.", "ag.cosh(ag.tensor([0.0]))", "tensor([1.])"),
+    ("asinh", ops.Arcsinh, "Inverse hyperbolic sine elementwise.", "ag.asinh(ag.tensor([0.0]))", "tensor([0.])"),
+    ("acosh", ops.Arccosh, "Inverse hyperbolic cosine elementwise (nan below 1).",
+              "ag.acosh(ag.tensor([1.0]))", "tensor([0.])"),
+    ("atanh", ops.Arctanh, "Inverse hyperbolic tangent elementwise (+-inf at +-1).",
+              "ag.atanh(ag.tensor([0.0, 0.5]))", "tensor([0. , 0.5493...])"),
+    ("log2", ops.Log2, "Base-2 logarithm elementwise.", "ag.log2(ag.tensor([8.0, 0.5]))", "tensor([ 3., -1.])"),
+    ("log10", ops.Log10, "Base-10 logarithm elementwise.", "ag.log10(ag.tensor([1000.0]))", "tensor([3.])"),
+    ("log1p", ops.Log1p, "log(1 + x) elementwise, accurate for tiny x.",
+              "ag.log1p(ag.tensor([1e-10], dtype=ag.float64)).item()", "9.999999999500001e-11"),
+    ("exp2", ops.Exp2, "2 ** x elementwise.", "ag.exp2(ag.tensor([3.0, -1.0]))", "tensor([8. , 0.5])"),
+    ("expm1", ops.Expm1, "e ** x - 1 elementwise, accurate for tiny x.",
+              "ag.expm1(ag.tensor([1e-10], dtype=ag.float64)).item()", "1.00000000005e-10"),
+    ("rsqrt", ops.Rsqrt, "1 / sqrt(x) elementwise.", "ag.rsqrt(ag.tensor([4.0, 0.25]))", "tensor([0.5, 2. ])"),
+    ("floor", ops.Floor, "The largest integer <= x, elementwise (gradient 0; integer tensors unchanged).",
+              "ag.floor(ag.tensor([-1.5, 1.5]))", "tensor([-2.,  1.])"),
+    ("ceil", ops.Ceil, "The smallest integer >= x, elementwise (gradient 0; integer tensors unchanged).",
+             "ag.ceil(ag.tensor([-1.5, 1.5]))", "tensor([-1.,  2.])"),
+    ("trunc", ops.Trunc, "x rounded toward zero, elementwise (gradient 0; integer tensors unchanged).",
+              "ag.trunc(ag.tensor([-1.5, 1.5]))", "tensor([-1.,  1.])"),
+    ("sign", ops.Sign, "-1, 0 or 1 by the sign of each element (gradient 0).",
+             "ag.sign(ag.tensor([-2.0, 0.0, 3.0]))", "tensor([-1.,  0.,  1.])"),
+    ("erf", ops.Erf, "The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x, elementwise.",
+            "ag.erf(ag.tensor([0.0, 1.0]))", "tensor([0. , 0.8427...])"),
 )
 (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2,
- log10, log1p, exp2, expm1, rsqrt, floor, ceil, trunc, sign, erf) = (_unary(*row) for row in UNARY)
+ log10, log1p, exp2, expm1, rsqrt, floor, ceil, trunc, sign, erf) = (_public(*row) for row in UNARY)
 
 
 def round_(x, decimals=0):

@@ -128,25 +128,8 @@ class TensorBackend:
         return ops.Where.apply(condition, a, b)
 
     # what the backward of ops/math.py uses
-    @staticmethod
-    def exp(x):
-        return ops.Exp.apply(x)
-
-    @staticmethod
-    def sinh(x):
-        return ops.Sinh.apply(x)
-
-    @staticmethod
-    def cosh(x):
-        return ops.Cosh.apply(x)
-
-    @staticmethod
-    def floor(x):
-        return ops.Floor.apply(x)
-
-    @staticmethod
-    def trunc(x):
-        return ops.Trunc.apply(x)
+    exp, sinh, cosh = staticmethod(ops.Exp.apply), staticmethod(ops.Sinh.apply), staticmethod(ops.Cosh.apply)
+    floor, trunc = staticmethod(ops.Floor.apply), staticmethod(ops.Trunc.apply)
 
     @staticmethod
     def reshape(x, shape):

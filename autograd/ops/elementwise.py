@@ -102,11 +102,18 @@ class Pow(Function):
         grad_a = grad_b = None
         if self.needs(0):
             grad_a = grad * b * a ** (b - 1)
-            if not (type(b) in (np.ndarray, float, int) and np.size(b) == 1 and b != 0):
+            if not _nonzero_number(b):
                 grad_a = xp.where(b == 0, 0.0, grad_a)
         if self.needs(1):
             grad_b = grad * xp.where((a == 0) & (b >= 0), 0.0, out * xp.log(a))
         return grad_a, grad_b
+
+
+def _nonzero_number(b):
+    """Whether b is one number (a 0-d array or a Python number) other than 0; checked cheaply."""
+    if type(b) is np.ndarray:
+        return b.ndim == 0 and b.item() != 0
+    return type(b) in (float, int) and b != 0
 
 
 class Maximum(Function):

@@ -259,32 +259,32 @@ class Copysign(Function):
         return grad_a, (grad * 0 if self.needs(1) else None)
 
 
-class Fmod(Function):
+class _Remainder(Function):
+    """a - rounded(a / b) * b, `quotient` naming the rounding; its gradient in b is -rounded(a / b)."""
+
+    ufunc = quotient = None
+
+    def forward(self, a, b):
+        a, b = promote_checking_zero(a, b, self.ufunc.__name__)
+        return self.ufunc(a, b)
+
+    def scalar(self, xp, a, b):
+        return getattr(xp, self.ufunc.__name__)(a, b)
+
+    def backward(self, xp, grad, a, b):
+        return grad, (-grad * getattr(xp, self.quotient)(a / b) if self.needs(1) else None)
+
+
+class Fmod(_Remainder):
     """a - trunc(a / b) * b: the remainder with the sign of a (C's fmod)."""
 
-    def forward(self, a, b):
-        a, b = promote_checking_zero(a, b, "fmod")
-        return np.fmod(a, b)
-
-    def scalar(self, xp, a, b):
-        return xp.fmod(a, b)
-
-    def backward(self, xp, grad, a, b):
-        return grad, (-grad * xp.trunc(a / b) if self.needs(1) else None)
+    ufunc, quotient = staticmethod(np.fmod), "trunc"
 
 
-class Remainder(Function):
+class Remainder(_Remainder):
     """a - floor(a / b) * b: the remainder with the sign of b (Python's %)."""
 
-    def forward(self, a, b):
-        a, b = promote_checking_zero(a, b, "remainder")
-        return np.remainder(a, b)
-
-    def scalar(self, xp, a, b):
-        return xp.remainder(a, b)
-
-    def backward(self, xp, grad, a, b):
-        return grad, (-grad * xp.floor(a / b) if self.needs(1) else None)
+    ufunc, quotient = staticmethod(np.remainder), "floor"
 
 
 class RoundingDiv(Function):
