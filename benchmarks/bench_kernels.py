@@ -19,7 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from autograd.backends import broadcast_view, sum_leading  # noqa: E402
+from autograd.arrays import broadcast_view, sum_leading  # noqa: E402
 from autograd.kernels import jit, reference  # noqa: E402
 from optim.kernels import jit as optim_jit, reference as optim_reference  # noqa: E402
 from optim.kernels.pages import staggered  # noqa: E402
