@@ -1,4 +1,6 @@
 """Plain-numpy reference versions of the fused kernels: the definition each numba kernel must match."""
+import math
+
 import numpy as np
 
 
@@ -51,3 +53,11 @@ def softmax_cross_entropy(logits, target):
     dlogits = exp / total
     dlogits[rows, target] -= 1
     return loss.astype(logits.dtype, copy=False), dlogits
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """The error function of a float array (numpy has none): math.erf element by element."""
+    return _erf(x).astype(x.dtype) if x.ndim else np.asarray(math.erf(x), x.dtype)

@@ -9,18 +9,13 @@ import math
 
 import numpy as np
 
+from .. import kernels
 from ..dtypes import DEFAULT_FLOAT
 from ..function import Function
 from .elementwise import as_float, promote
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-def erf(x):
-    """The error function of a floating-point array (numpy has none; math.erf per element)."""
-    return _erf(x).astype(x.dtype) if x.ndim else np.asarray(math.erf(x), x.dtype)
 
 
 class _FloatUnary(Function):
@@ -157,7 +152,7 @@ class Rsqrt(Function):
 
 class Erf(Function):
     def forward(self, x):
-        return erf(as_float(x))
+        return kernels.erf(as_float(x))
 
     def scalar(self, xp, x):
         return xp.erf(x)
