@@ -411,6 +411,10 @@ SPECS += (
     _integers(fn.or_, np.bitwise_or, name="or_int64"),
     _integers(fn.xor, np.bitwise_xor, name="xor_int64"),
     _integers(fn.invert, np.invert, (REAL,), name="invert_int64"),
+    *(OpSpec(f"r{name}", _reflected(function), lambda a, b, ufunc=ufunc: ufunc(b, a), (BOOL, BOOL), _binary_cases(),
+             elementwise=True, differentiable=False, method=False, operators=(f"__r{name}__",))
+      for name, function, ufunc in (("and", fn.and_, np.logical_and), ("or", fn.or_, np.logical_or),
+                                    ("xor", fn.xor, np.logical_xor))),
     _integers(fn.lshift, np.left_shift, (REAL, POSITIVE), name="lshift", operators=("__lshift__",)),
     _integers(fn.rshift, np.right_shift, (REAL, POSITIVE), name="rshift", operators=("__rshift__",)),
     OpSpec("int", fn.to_int, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False),

@@ -195,3 +195,11 @@ def test_clamp_with_min_above_max_gives_max_everywhere_and_no_gradient():
     assert out.tolist() == [0.5, 0.5, 0.5, 0.5]
     out.sum().backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_bitwise_operators_with_a_python_number_on_the_left():
+    mask = ag.tensor([True, False])
+    assert (True & mask).tolist() == [True, False] and (False | mask).tolist() == [True, False]
+    assert (True ^ mask).tolist() == [False, True]
+    assert (6 & ag.tensor([3, 5])).tolist() == [2, 4] and (1 | ag.tensor([2, 4])).tolist() == [3, 5]
+    assert (1 ^ ag.tensor([3])).tolist() == [2]
