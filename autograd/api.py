@@ -12,7 +12,8 @@ import numpy as np
 from . import dtypes, ops
 from .tensor import Recording, Tensor
 
-REDUCTIONS = ("mean", "sum", "none")  # what a loss's `reduction` may be
+REDUCTIONS = ("mean", "sum", "none")
+LN2 = float(np.log(2.0))  # what a loss's `reduction` may be
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
@@ -157,7 +158,7 @@ remainder, fmod, copysign = (_public(*row, arity=2) for row in BINARY)
 
 def logaddexp(a, b):
     """log(exp(a) + exp(b)) elementwise, computed as max(a, b) + log1p(exp(-|a - b|)): finite
-    for inputs of +-1000.
+    for inputs of +-1000, and a + log 2 where a == b (so -inf for two -infs, as PyTorch).
 
     >>> import autograd as ag
     >>> ag.logaddexp(ag.tensor([1000.0, -1000.0]), ag.tensor([1000.0, 0.0]))
@@ -167,7 +168,8 @@ def logaddexp(a, b):
     if not dtypes.is_floating(a.dtype):
         a = to(a, dtypes.DEFAULT_FLOAT)
     b = _operand(b, a)
-    return maximum(a, b) + log1p(exp(-abs(a - b)))
+    # (a + b) / 2 at ties splits the gradient evenly, as sigmoid(a - b) = 1/2 does
+    return where(a == b, (a + b) * 0.5 + LN2, maximum(a, b) + log1p(exp(-abs(a - b))))
 
 
 def pow(a, b):
@@ -331,7 +333,7 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     """
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val {min_val} is greater than max_val {max_val}")
-    return clamp(x, min_val, max_val)
+    return ops.Hardtanh.apply(ensure_tensor(x), low=float(min_val), high=float(max_val))
 
 
 def celu(x, alpha=1.0):
@@ -367,13 +369,13 @@ def softsign(x):
 
 
 def hardsigmoid(x):
-    """0 below -3, 1 above 3, x / 6 + 1/2 between.
+    """0 below -3, 1 above 3, x / 6 + 1/2 between (gradient 1/6 strictly between, as PyTorch).
 
     >>> import autograd as ag
     >>> ag.hardsigmoid(ag.tensor([-4.0, 0.0, 1.5, 4.0]))
     tensor([0.  , 0.5 , 0.75, 1.  ])
     """
-    return clamp(x / 6 + 0.5, 0.0, 1.0)
+    return hardtanh(x, -3.0, 3.0) / 6 + 0.5
 
 
 def clamp(x, min=None, max=None):

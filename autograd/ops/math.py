@@ -161,6 +161,20 @@ class Erf(Function):
         return (grad * TWO_OVER_SQRT_PI * xp.exp(-x * x),)
 
 
+class Hardtanh(Function):
+    """x clipped to [low, high]; the gradient passes strictly inside (PyTorch's hardtanh, where
+    clamp's passes at the bounds too)."""
+
+    def forward(self, x, low, high):
+        return np.minimum(np.maximum(x, low), high)
+
+    def scalar(self, xp, x):
+        return xp.minimum(xp.maximum(x, self.options["low"]), self.options["high"])
+
+    def backward(self, xp, grad, x):
+        return (xp.where((x > self.options["low"]) & (x < self.options["high"]), grad, 0.0),)
+
+
 # --- piecewise constant: a zero gradient, integer inputs kept as they are -----------------------
 class _Stepwise(Function):
     """`ufunc(x)` with a zero gradient; integer tensors come back unchanged (as PyTorch)."""

@@ -203,3 +203,14 @@ def test_bitwise_operators_with_a_python_number_on_the_left():
     assert (True ^ mask).tolist() == [False, True]
     assert (6 & ag.tensor([3, 5])).tolist() == [2, 4] and (1 | ag.tensor([2, 4])).tolist() == [3, 5]
     assert (1 ^ ag.tensor([3])).tolist() == [2]
+
+
+@pytest.mark.parametrize("function, bounds, slope", [
+    (ag.hardtanh, (-1.0, 1.0), 1.0),
+    (ag.hardsigmoid, (-3.0, 3.0), 1 / 6),
+])
+def test_hardtanh_and_hardsigmoid_pass_no_gradient_at_their_bounds(function, bounds, slope):
+    # PyTorch's kernels use strict inequalities: gradient 0 at the bounds, unlike clamp's.
+    x = ag.tensor([bounds[0], 0.5, bounds[1], 10.0], dtype=ag.float64, requires_grad=True)
+    function(x).sum().backward()
+    assert x.grad.tolist() == [0.0, slope, 0.0, 0.0]

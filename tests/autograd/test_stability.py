@@ -65,3 +65,10 @@ def test_log1p_and_expm1_at_tiny_and_large_inputs(dtype):
     (log1p + expm1).sum().backward()
     # d/dx log1p(|x|) = sign(x) / 1001; d/dx expm1(-|x|) = -sign(x) e^-1000 = 0 in floating point
     np.testing.assert_allclose(large.grad.data, [1 / 1001, -1 / 1001], rtol=1e-6)
+
+
+def test_logaddexp_of_infinities():
+    inf = float("inf")
+    with np.errstate(invalid="ignore"):  # inf - inf in the branch that ties do not take
+        out = ag.logaddexp(ag.tensor([-inf, inf, -inf, 0.0]), ag.tensor([-inf, inf, 0.0, -inf]))
+    assert out.tolist() == [-inf, inf, 0.0, 0.0]
