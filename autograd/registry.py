@@ -322,11 +322,11 @@ def _activation(name, function, reference, *kwargs_list, domain=REAL):
     return OpSpec(name, function, reference, (domain,), cases, elementwise=True, method=False)
 
 
-def _integers(function, reference, domains=(REAL, REAL), **options):
+def _integers(name, function, reference, domains=(REAL, REAL), operators=()):
     """An op on int64 tensors: the sampled floats are cast with `.long()` (toward zero) first."""
-    return OpSpec(options.pop("name"), function, lambda *xs: reference(*(x.astype(np.int64) for x in xs)), domains,
-                  _binary_cases() if len(domains) == 2 else _unary_cases(), elementwise=True,
-                  differentiable=False, method=False, call=lambda *ts: function(*(t.long() for t in ts)), **options)
+    return OpSpec(name, function, lambda *xs: reference(*(x.astype(np.int64) for x in xs)), domains,
+                  _binary_cases() if len(domains) == 2 else _unary_cases(), elementwise=True, differentiable=False,
+                  method=False, operators=operators, call=lambda *ts: function(*(t.long() for t in ts)))
 
 
 def _reflected(function):
@@ -407,16 +407,16 @@ SPECS += (
         a + b * 1e-5), (REAL, REAL), tuple((shapes, kwargs) for shapes in BINARY for kwargs in (
             {}, {"rtol": 1e-4, "atol": 1e-5})), elementwise=True, differentiable=False,
         call=lambda a, b, **kwargs: fn.isclose(a, a + b * 1e-5, **kwargs)),
-    _integers(fn.and_, np.bitwise_and, name="and_int64"),
-    _integers(fn.or_, np.bitwise_or, name="or_int64"),
-    _integers(fn.xor, np.bitwise_xor, name="xor_int64"),
-    _integers(fn.invert, np.invert, (REAL,), name="invert_int64"),
+    _integers("and_int64", fn.and_, np.bitwise_and),
+    _integers("or_int64", fn.or_, np.bitwise_or),
+    _integers("xor_int64", fn.xor, np.bitwise_xor),
+    _integers("invert_int64", fn.invert, np.invert, (REAL,)),
     *(OpSpec(f"r{name}", _reflected(function), lambda a, b, ufunc=ufunc: ufunc(b, a), (BOOL, BOOL), _binary_cases(),
              elementwise=True, differentiable=False, method=False, operators=(f"__r{name}__",))
       for name, function, ufunc in (("and", fn.and_, np.logical_and), ("or", fn.or_, np.logical_or),
                                     ("xor", fn.xor, np.logical_xor))),
-    _integers(fn.lshift, np.left_shift, (REAL, POSITIVE), name="lshift", operators=("__lshift__",)),
-    _integers(fn.rshift, np.right_shift, (REAL, POSITIVE), name="rshift", operators=("__rshift__",)),
+    _integers("lshift", fn.lshift, np.left_shift, (REAL, POSITIVE), ("__lshift__",)),
+    _integers("rshift", fn.rshift, np.right_shift, (REAL, POSITIVE), ("__rshift__",)),
     OpSpec("int", fn.to_int, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False),
     OpSpec("type_as", fn.type_as, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False,
            call=lambda x: fn.type_as(x, Tensor(np.zeros(1, np.int64)))),
