@@ -318,6 +318,7 @@ def _shifted(name, function, reference, shift):
 
 
 def _activation(name, function, reference, *kwargs_list, domain=REAL):
+    """An activation (no Tensor method, as in PyTorch), tested with each of `kwargs_list`."""
     cases = sum((_unary_cases(**kwargs) for kwargs in kwargs_list or ({},)), ())
     return OpSpec(name, function, reference, (domain,), cases, elementwise=True, method=False)
 
