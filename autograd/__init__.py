@@ -18,6 +18,10 @@ from .api import (abs, add, amax, amin, argmax, argmin, broadcast_to, cat, clamp
                         sqrt, squeeze, stack, std, sub, sum, tanh, to, transpose, unsqueeze, var, where)
 from . import losses
 from .losses import cross_entropy
+from .api import (acos, acosh, allclose, asin, asinh, atan, atanh, celu, ceil, copysign, cosh, erf, exp2, expm1,
+                  floor, floor_divide, fmod, gelu, hardsigmoid, hardtanh, isclose, log10, log1p, log2, logaddexp,
+                  logical_and, logical_not, logical_or, logical_xor, remainder, round_ as round, rsqrt, selu, sign,
+                  silu, sinh, softsign, tan, trunc, type_as)  # noqa: A004  (round as torch.round)
 from .convolution import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
                           max_pool1d, max_pool2d)
 from . import registry  # noqa: F401  (attaches the ops to Tensor)

@@ -12,7 +12,8 @@ import numpy as np
 from . import dtypes, ops
 from .tensor import Recording, Tensor
 
-REDUCTIONS = ("mean", "sum", "none")  # what a loss's `reduction` may be
+REDUCTIONS = ("mean", "sum", "none")
+LN2 = float(np.log(2.0))  # what a loss's `reduction` may be
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
@@ -100,10 +101,75 @@ def mul(a, b):
     return ops.Mul.apply(a, _operand(b, a))
 
 
-def div(a, b):
-    """a / b with broadcasting (true division: integer inputs give float32)."""
+def _public(name, op, summary, example, result, arity=1):
+    """The public function `name` of primitive `op`: `name(x)`, or `name(a, b)` with b any operand;
+    its docstring is `summary` and one example, `example` printing `result`."""
+    if arity == 1:
+        def function(x):
+            return op.apply(x)
+    else:
+        def function(a, b):
+            a = ensure_tensor(a)
+            return op.apply(a, _operand(b, a))
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"{summary}\n\n    >>> import autograd as ag\n    >>> {example}\n    {result}"
+    return function
+
+
+def div(a, b, rounding_mode=None):
+    """a / b with broadcasting: true division (integer inputs give float32), or with
+    `rounding_mode` "trunc" (toward zero) or "floor" (down, as `//`) a rounded quotient that
+    keeps integer dtypes and has gradient 0, as PyTorch.
+
+    >>> import autograd as ag
+    >>> ag.div(ag.tensor([7, -7]), 2), ag.div(ag.tensor([7, -7]), 2, rounding_mode="trunc")
+    (tensor([ 3.5, -3.5]), tensor([ 3, -3]))
+    """
     a = ensure_tensor(a)
-    return ops.Div.apply(a, _operand(b, a))
+    if rounding_mode is None:
+        return ops.Div.apply(a, _operand(b, a))
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(f'div: rounding_mode must be None, "trunc" or "floor", got {rounding_mode!r}')
+    return ops.RoundingDiv.apply(a, _operand(b, a), rounding_mode=rounding_mode)
+
+
+def floor_divide(a, b):
+    """a // b: the quotient rounded down (integers stay integers; gradient 0).
+
+    >>> import autograd as ag
+    >>> ag.tensor([7, -7]) // 2
+    tensor([ 3, -4])
+    """
+    return div(a, b, rounding_mode="floor")
+
+
+# (name, primitive, summary, example, its result): one public function `name(a, b)` each, broadcasting.
+BINARY = (
+    ("remainder", ops.Remainder, "a - floor(a / b) * b: the remainder with the sign of b, as Python's `%`.",
+                  "ag.tensor([5, -5]) % 3", "tensor([2, 1])"),
+    ("fmod", ops.Fmod, "a - trunc(a / b) * b: the remainder with the sign of a, as C's fmod.",
+             "ag.fmod(ag.tensor([5, -5]), 3)", "tensor([ 2, -2])"),
+    ("copysign", ops.Copysign, "|a| with the sign of b (float; -0.0 counts as negative).",
+                 "ag.copysign(ag.tensor([1.0, -2.0]), -0.0)", "tensor([-1., -2.])"),
+)
+remainder, fmod, copysign = (_public(*row, arity=2) for row in BINARY)
+
+
+def logaddexp(a, b):
+    """log(exp(a) + exp(b)) elementwise, computed as max(a, b) + log1p(exp(-|a - b|)): finite
+    for inputs of +-1000, and a + log 2 where a == b (so -inf for two -infs, as PyTorch).
+
+    >>> import autograd as ag
+    >>> ag.logaddexp(ag.tensor([1000.0, -1000.0]), ag.tensor([1000.0, 0.0]))
+    tensor([1000.693...,    0. ...])
+    """
+    a = ensure_tensor(a)
+    if not dtypes.is_floating(a.dtype):
+        a = to(a, dtypes.DEFAULT_FLOAT)
+    b = _operand(b, a)
+    # (a + b) / 2 at ties splits the gradient evenly, as sigmoid(a - b) = 1/2 does
+    return where(a == b, (a + b) * 0.5 + LN2, maximum(a, b) + log1p(exp(-abs(a - b))))
 
 
 def pow(a, b):
@@ -146,49 +212,70 @@ def linear(x, weight, bias=None):
     return ops.Linear.apply(x, weight, bias)
 
 
-def exp(x):
-    """e ** x elementwise."""
-    return ops.Exp.apply(x)
+# (name, primitive, summary, example, its result): one public function `name(x)` each, also `x.name()`.
+UNARY = (
+    ("exp", ops.Exp, "e ** x elementwise.", "ag.exp(ag.tensor([0.0, 1.0]))", "tensor([1.      , 2.718282])"),
+    ("log", ops.Log, "Natural logarithm elementwise (-inf at 0, nan below).",
+            "ag.log(ag.tensor([1.0, 4.0]))", "tensor([0. , 1.3862...])"),
+    ("sqrt", ops.Sqrt, "Square root elementwise (its gradient at 0 is inf, as PyTorch).",
+             "ag.sqrt(ag.tensor([4.0, 0.25]))", "tensor([2. , 0.5])"),
+    ("abs", ops.Abs, "|x| elementwise (gradient 0 at 0, as PyTorch).", "ag.abs(ag.tensor([-2, 3]))", "tensor([2, 3])"),
+    ("sin", ops.Sin, "sin(x) elementwise.", "ag.sin(ag.tensor([0.0]))", "tensor([0.])"),
+    ("cos", ops.Cos, "cos(x) elementwise.", "ag.cos(ag.tensor([0.0]))", "tensor([1.])"),
+    ("tanh", ops.Tanh, "Hyperbolic tangent elementwise.", "ag.tanh(ag.tensor([0.0, 1000.0]))", "tensor([0., 1.])"),
+    ("sigmoid", ops.Sigmoid, "1 / (1 + e^-x) elementwise, without overflow for large |x|.",
+                "ag.sigmoid(ag.tensor([0.0, -1000.0]))", "tensor([0.5, 0. ])"),
+    ("relu", ops.Relu, "max(x, 0) elementwise (gradient 0 at 0).",
+             "ag.relu(ag.tensor([-1.0, 2.0]))", "tensor([0., 2.])"),
+    ("tan", ops.Tan, "tan(x) elementwise.", "ag.tan(ag.tensor([0.0]))", "tensor([0.])"),
+    ("asin", ops.Arcsin, "Inverse sine elementwise (nan outside [-1, 1]).",
+             "ag.asin(ag.tensor([0.0, 1.0]))", "tensor([0. , 1.5707...])"),
+    ("acos", ops.Arccos, "Inverse cosine elementwise (nan outside [-1, 1]).",
+             "ag.acos(ag.tensor([1.0, -1.0]))", "tensor([0. , 3.1415...])"),
+    ("atan", ops.Arctan, "Inverse tangent elementwise.", "ag.atan(ag.tensor([0.0, 1.0]))", "tensor([0. , 0.7853...])"),
+    ("sinh", ops.Sinh, "Hyperbolic sine elementwise.", "ag.sinh(ag.tensor([0.0]))", "tensor([0.])"),
+    ("cosh", ops.Cosh, "Hyperbolic cosine elementwise.", "ag.cosh(ag.tensor([0.0]))", "tensor([1.])"),
+    ("asinh", ops.Arcsinh, "Inverse hyperbolic sine elementwise.", "ag.asinh(ag.tensor([0.0]))", "tensor([0.])"),
+    ("acosh", ops.Arccosh, "Inverse hyperbolic cosine elementwise (nan below 1).",
+              "ag.acosh(ag.tensor([1.0]))", "tensor([0.])"),
+    ("atanh", ops.Arctanh, "Inverse hyperbolic tangent elementwise (+-inf at +-1).",
+              "ag.atanh(ag.tensor([0.0, 0.5]))", "tensor([0. , 0.5493...])"),
+    ("log2", ops.Log2, "Base-2 logarithm elementwise.", "ag.log2(ag.tensor([8.0, 0.5]))", "tensor([ 3., -1.])"),
+    ("log10", ops.Log10, "Base-10 logarithm elementwise.", "ag.log10(ag.tensor([1000.0]))", "tensor([3.])"),
+    ("log1p", ops.Log1p, "log(1 + x) elementwise, accurate for tiny x.",
+              "ag.log1p(ag.tensor([1e-10], dtype=ag.float64)).item()", "9.999999999500001e-11"),
+    ("exp2", ops.Exp2, "2 ** x elementwise.", "ag.exp2(ag.tensor([3.0, -1.0]))", "tensor([8. , 0.5])"),
+    ("expm1", ops.Expm1, "e ** x - 1 elementwise, accurate for tiny x.",
+              "ag.expm1(ag.tensor([1e-10], dtype=ag.float64)).item()", "1.00000000005e-10"),
+    ("rsqrt", ops.Rsqrt, "1 / sqrt(x) elementwise.", "ag.rsqrt(ag.tensor([4.0, 0.25]))", "tensor([0.5, 2. ])"),
+    ("floor", ops.Floor, "The largest integer <= x, elementwise (gradient 0; integer tensors unchanged).",
+              "ag.floor(ag.tensor([-1.5, 1.5]))", "tensor([-2.,  1.])"),
+    ("ceil", ops.Ceil, "The smallest integer >= x, elementwise (gradient 0; integer tensors unchanged).",
+             "ag.ceil(ag.tensor([-1.5, 1.5]))", "tensor([-1.,  2.])"),
+    ("trunc", ops.Trunc, "x rounded toward zero, elementwise (gradient 0; integer tensors unchanged).",
+              "ag.trunc(ag.tensor([-1.5, 1.5]))", "tensor([-1.,  1.])"),
+    ("sign", ops.Sign, "-1, 0 or 1 by the sign of each element (gradient 0).",
+             "ag.sign(ag.tensor([-2.0, 0.0, 3.0]))", "tensor([-1.,  0.,  1.])"),
+    ("erf", ops.Erf, "The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x, elementwise.",
+            "ag.erf(ag.tensor([0.0, 1.0]))", "tensor([0. , 0.8427...])"),
+)
+(exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2,
+ log10, log1p, exp2, expm1, rsqrt, floor, ceil, trunc, sign, erf) = (_public(*row) for row in UNARY)
 
 
-def log(x):
-    """Natural logarithm elementwise (-inf at 0, nan below)."""
-    return ops.Log.apply(x)
+def round_(x, decimals=0):
+    """x rounded half to even (as PyTorch and numpy), at `decimals` places after the point
+    (negative: to tens, hundreds...); gradient 0, integer tensors unchanged.
 
-
-def sqrt(x):
-    """Square root elementwise."""
-    return ops.Sqrt.apply(x)
-
-
-def abs(x):
-    """|x| elementwise (gradient 0 at 0, as PyTorch)."""
-    return ops.Abs.apply(x)
-
-
-def sin(x):
-    """sin(x) elementwise."""
-    return ops.Sin.apply(x)
-
-
-def cos(x):
-    """cos(x) elementwise."""
-    return ops.Cos.apply(x)
-
-
-def tanh(x):
-    """Hyperbolic tangent elementwise."""
-    return ops.Tanh.apply(x)
-
-
-def sigmoid(x):
-    """1 / (1 + e^-x) elementwise, without overflow for large |x|."""
-    return ops.Sigmoid.apply(x)
-
-
-def relu(x):
-    """max(x, 0) elementwise (gradient 0 at 0)."""
-    return ops.Relu.apply(x)
+    >>> import autograd as ag
+    >>> ag.round(ag.tensor([0.5, 1.5, 2.5, -0.5]))
+    tensor([ 0.,  2.,  2., -0.])
+    >>> ag.round(ag.tensor([1234.5678], dtype=ag.float64), decimals=-2).item()
+    1200.0
+    """
+    if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
+        raise ValueError(f"round: decimals must be an int, got {decimals!r}")
+    return ops.Round.apply(ensure_tensor(x), decimals=int(decimals))
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -208,12 +295,94 @@ def softplus(x, beta=1.0, threshold=20.0):
     return ops.Softplus.apply(x, beta=float(beta), threshold=float(threshold))
 
 
+# --- activations of round 2: compositions, so their gradients come from the primitives ----------
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def gelu(x, approximate="none"):
+    """x * Phi(x), Phi the standard normal's CDF: 0.5 x (1 + erf(x / sqrt 2)); with
+    approximate="tanh", 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) (as PyTorch).
+
+    >>> import autograd as ag
+    >>> ag.gelu(ag.tensor([0.0, 1.0]))
+    tensor([0. , 0.8413...])
+    """
+    if approximate == "none":
+        return x * 0.5 * (1 + erf(x * 0.5 ** 0.5))
+    if approximate == "tanh":
+        return x * 0.5 * (1 + tanh((x + x * x * x * 0.044715) * (2 / np.pi) ** 0.5))
+    raise ValueError(f'gelu: approximate must be "none" or "tanh", got {approximate!r}')
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish).
+
+    >>> import autograd as ag
+    >>> ag.silu(ag.tensor([0.0, -1000.0]))
+    tensor([ 0., -0.])
+    """
+    return x * sigmoid(x)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val].
+
+    >>> import autograd as ag
+    >>> ag.hardtanh(ag.tensor([-3.0, 0.5, 3.0]))
+    tensor([-1. ,  0.5,  1. ])
+    """
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val {min_val} is greater than max_val {max_val}")
+    return ops.Hardtanh.apply(ensure_tensor(x), low=float(min_val), high=float(max_val))
+
+
+def celu(x, alpha=1.0):
+    """x where x > 0, else alpha * (exp(x / alpha) - 1).
+
+    >>> import autograd as ag
+    >>> ag.celu(ag.tensor([2.0, -1000.0]), alpha=0.5)
+    tensor([ 2. , -0.5])
+    """
+    if alpha == 0:
+        raise ValueError("celu: alpha must be nonzero, got 0")
+    return elu(x) if alpha == 1 else elu(x / alpha) * alpha
+
+
+def selu(x):
+    """scale * elu(x, alpha) with PyTorch's constants (alpha 1.6733, scale 1.0507).
+
+    >>> import autograd as ag
+    >>> ag.selu(ag.tensor([1.0, -1000.0]))
+    tensor([ 1.0507..., -1.7580...])
+    """
+    return elu(x, SELU_ALPHA) * SELU_SCALE
+
+
+def softsign(x):
+    """x / (1 + |x|).
+
+    >>> import autograd as ag
+    >>> ag.softsign(ag.tensor([1.0, -3.0]))
+    tensor([ 0.5 , -0.75])
+    """
+    return x / (abs(x) + 1)
+
+
+def hardsigmoid(x):
+    """0 below -3, 1 above 3, x / 6 + 1/2 between (gradient 1/6 strictly between, as PyTorch).
+
+    >>> import autograd as ag
+    >>> ag.hardsigmoid(ag.tensor([-4.0, 0.0, 1.5, 4.0]))
+    tensor([0.  , 0.5 , 0.75, 1.  ])
+    """
+    return hardtanh(x, -3.0, 3.0) / 6 + 0.5
+
+
 def clamp(x, min=None, max=None):
     """Clip x to [min, max]; either bound may be None. Gradient 1 inside, 0 outside."""
     if min is None and max is None:
         raise ValueError("clamp needs at least one of min and max")
-    if min is not None and max is not None and min > max:
-        raise ValueError(f"clamp: min {min} is greater than max {max}")
+    # min > max is allowed: every element becomes max, as in PyTorch
     return ops.Clamp.apply(x, low=min, high=max)
 
 
@@ -238,7 +407,10 @@ def where(condition, a, b):
     condition = ensure_tensor(condition)
     if condition.dtype != np.bool_:
         raise ValueError(f"where: condition must be boolean, got dtype {condition.dtype}")
-    return ops.Where.apply(condition, _operand(a), _operand(b))
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = ensure_tensor(a)  # two numbers: float32 for a float (PyTorch's default), else int64 or bool
+    return ops.Where.apply(condition, _operand(a, b if isinstance(b, Tensor) else None),
+                           _operand(b, a if isinstance(a, Tensor) else None))
 
 
 def to(x, dtype):
@@ -258,6 +430,18 @@ def _cast(dtype, method):
 
 to_float, to_double = _cast(dtypes.float32, "float"), _cast(dtypes.float64, "double")
 to_long, to_bool = _cast(dtypes.int64, "long"), _cast(dtypes.bool_, "bool")
+# PyTorch's x.int() gives int32, which tensors here do not hold: the integer dtype is int64.
+to_int = _cast(dtypes.int64, "int")
+
+
+def type_as(x, other):
+    """x converted to the dtype of tensor `other`.
+
+    >>> import autograd as ag
+    >>> ag.tensor([1.5]).type_as(ag.tensor([1])).dtype
+    dtype('int64')
+    """
+    return to(x, other.dtype)
 
 
 def clone(x):
@@ -280,20 +464,95 @@ lt, le = _comparison("lt", ops.Less, "<"), _comparison("le", ops.LessEqual, "<="
 gt, ge = _comparison("gt", ops.Greater, ">"), _comparison("ge", ops.GreaterEqual, ">=")
 
 
-def _logical(name, op, symbol):
-    def logical(*operands):
-        for x in operands:
-            if isinstance(x, Tensor) and x.dtype != np.bool_:
-                raise ValueError(f"logical operator {symbol} needs boolean tensors, got {x.dtype}")
-        return op.apply(*operands)
+def _integer_dtype(x, symbol):
+    """The dtype of operand `x` of a bitwise operator, which must be boolean or integer."""
+    dtype = x.dtype if isinstance(x, (Tensor, np.ndarray)) else np.result_type(x)
+    if dtype.kind not in "biu":
+        raise ValueError(f"operator {symbol} needs integer or boolean operands, got dtype {dtype}")
+    return dtype
+
+
+def _bitwise(name, logical_op, bitwise_op, symbol):
+    def bitwise(*operands):
+        kinds = {_integer_dtype(x, symbol).kind for x in operands}
+        op = logical_op if kinds == {"b"} else bitwise_op
+        return op.apply(*(x if isinstance(x, Tensor) else _operand(x) for x in operands))
+
+    bitwise.__name__ = name
+    bitwise.__doc__ = (f"`{symbol}` elementwise: logical on boolean tensors, bit by bit on int64 ones (floats are "
+                       f"refused; no gradient).")
+    return bitwise
+
+
+and_ = _bitwise("and_", ops.LogicalAnd, ops.BitwiseAnd, "&")
+or_ = _bitwise("or_", ops.LogicalOr, ops.BitwiseOr, "|")
+xor = _bitwise("xor", ops.LogicalXor, ops.BitwiseXor, "^")
+invert = _bitwise("invert", ops.LogicalNot, ops.BitwiseNot, "~")
+
+
+def _shift(name, op, symbol):
+    def shift(a, b):
+        for x in (a, b):
+            if _integer_dtype(x, symbol).kind == "b":
+                raise ValueError(f"operator {symbol} needs integer operands, got dtype bool")
+        return op.apply(ensure_tensor(a), _operand(b))
+
+    shift.__name__ = name
+    shift.__doc__ = f"a {symbol} b on int64 tensors (no gradient)."
+    return shift
+
+
+lshift, rshift = _shift("lshift", ops.LeftShift, "<<"), _shift("rshift", ops.RightShift, ">>")
+
+
+def _logical(name, op, word, example):
+    def logical(a, b):
+        return op.apply(ensure_tensor(a), _operand(b))
 
     logical.__name__ = name
-    logical.__doc__ = f"`{symbol}` of boolean tensors (a boolean tensor, no gradient)."
+    logical.__doc__ = (f"a {word} b elementwise, nonzero counting as true, for any dtypes: a boolean tensor.\n\n"
+                       f"    >>> import autograd as ag\n    >>> ag.{name}(ag.tensor([0.0, 2.0]), ag.tensor([1, 1]))\n"
+                       f"    tensor({example})")
     return logical
 
 
-and_, or_ = _logical("and_", ops.LogicalAnd, "&"), _logical("or_", ops.LogicalOr, "|")
-xor, invert = _logical("xor", ops.LogicalXor, "^"), _logical("invert", ops.LogicalNot, "~")
+logical_and = _logical("logical_and", ops.LogicalAnd, "and", "[False,  True]")
+logical_or = _logical("logical_or", ops.LogicalOr, "or", "[ True,  True]")
+logical_xor = _logical("logical_xor", ops.LogicalXor, "xor", "[ True, False]")
+
+
+def logical_not(x):
+    """not x elementwise, zero counting as false, for any dtype: a boolean tensor.
+
+    >>> import autograd as ag
+    >>> ag.logical_not(ag.tensor([0.0, 2.0]))
+    tensor([ True, False])
+    """
+    return ops.LogicalNot.apply(ensure_tensor(x))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|a - b| <= atol + rtol * |b| elementwise, as a boolean tensor; equal infinities are close,
+    NaNs are close to each other only with `equal_nan` (PyTorch's rule and defaults).
+
+    >>> import autograd as ag
+    >>> ag.isclose(ag.tensor([1.0, 1.0]), ag.tensor([1.0 + 1e-6, 1.1]))
+    tensor([ True, False])
+    """
+    if rtol < 0 or atol < 0:
+        raise ValueError(f"isclose: rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
+    a = ensure_tensor(a)
+    return ops.IsClose.apply(a, _operand(b, a), rtol=rtol, atol=atol, equal_nan=bool(equal_nan))
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether every element of a is close to b (`isclose`), as a Python bool.
+
+    >>> import autograd as ag
+    >>> ag.allclose(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 2.0 + 1e-7]))
+    True
+    """
+    return bool(isclose(a, b, rtol, atol, equal_nan).data.all())
 
 
 def all_(x, dim=None):

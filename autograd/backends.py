@@ -44,6 +44,9 @@ class NumpyBackend:
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
     where = staticmethod(np.where)
+    # what the backward of ops/math.py uses
+    exp, sinh, cosh = staticmethod(np.exp), staticmethod(np.sinh), staticmethod(np.cosh)
+    floor, trunc = staticmethod(np.floor), staticmethod(np.trunc)
 
     # The array methods rather than numpy's module-level wrappers (about a microsecond each).
     @staticmethod
@@ -123,6 +126,10 @@ class TensorBackend:
     @staticmethod
     def where(condition, a, b):
         return ops.Where.apply(condition, a, b)
+
+    # what the backward of ops/math.py uses
+    exp, sinh, cosh = staticmethod(ops.Exp.apply), staticmethod(ops.Sinh.apply), staticmethod(ops.Cosh.apply)
+    floor, trunc = staticmethod(ops.Floor.apply), staticmethod(ops.Trunc.apply)
 
     @staticmethod
     def reshape(x, shape):

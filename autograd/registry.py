@@ -8,6 +8,7 @@ differentiable ones, its backward against central differences in float64, over t
 and (for elementwise ops) over random broadcast shapes.
 """
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -227,8 +228,6 @@ SPECS = (
     OpSpec("all", fn.all_, lambda x, dim=None: np.all(x, axis=dim), (BOOL,), _ALL_ANY_CASES, differentiable=False),
     OpSpec("any", fn.any_, lambda x, dim=None: np.any(x, axis=dim), (BOOL,), _ALL_ANY_CASES, differentiable=False),
     # values that only backward passes use: no public name
-    OpSpec("sign", ops.Sign.apply, np.sign, cases=_unary_cases(), elementwise=True, differentiable=False,
-           method=False),
     OpSpec("share_of_extremes", lambda x, axis, largest: ops.ShareOfExtremes.apply(x, axis=axis, largest=largest),
            arrays.share_of_extremes, cases=tuple((((2, 3),), {"axis": axis, "largest": largest})
                                                 for axis in (None, (1,)) for largest in (True, False)),
@@ -306,6 +305,122 @@ SPECS += (
         (((1, 1, 1, 3),), {"size": (2, 5), "mode": "bilinear", "align_corners": True}),
         (((1, 3, 5),), {"size": 3, "mode": "linear"}), (((1, 3, 4),), {"scale_factor": 2.5, "mode": "linear"})),
         method=False),
+)
+
+# --- round 2: elementwise math, activations, logic and casts -------------------------------------
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _shifted(name, function, reference, shift):
+    """A unary op whose domain is an interval: tested at (POSITIVE input) + shift."""
+    return OpSpec(name, function, lambda x: reference(x + shift), (POSITIVE,), _unary_cases(), elementwise=True,
+                  call=lambda x: function(x + shift))
+
+
+def _activation(name, function, reference, *kwargs_list, domain=REAL):
+    """An activation (no Tensor method, as in PyTorch), tested with each of `kwargs_list`."""
+    cases = sum((_unary_cases(**kwargs) for kwargs in kwargs_list or ({},)), ())
+    return OpSpec(name, function, reference, (domain,), cases, elementwise=True, method=False)
+
+
+def _integers(name, function, reference, domains=(REAL, REAL), operators=()):
+    """An op on int64 tensors: the sampled floats are cast with `.long()` (toward zero) first."""
+    return OpSpec(name, function, lambda *xs: reference(*(x.astype(np.int64) for x in xs)), domains,
+                  _binary_cases() if len(domains) == 2 else _unary_cases(), elementwise=True, differentiable=False,
+                  method=False, operators=operators, call=lambda *ts: function(*(t.long() for t in ts)))
+
+
+def _reflected(function):
+    """`function(other, self)`: a reflected operator such as `__rmod__`."""
+    def reflected(self, other):
+        return function(other, self)
+
+    return reflected
+
+
+def _gelu_reference(x, approximate="none"):
+    if approximate == "tanh":
+        return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + _erf(x / np.sqrt(2)))
+
+
+def _elu_reference(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(x))
+
+
+SPECS += (
+    _unary("tan", fn.tan, np.tan),
+    _shifted("asin", fn.asin, np.arcsin, -1.25),
+    _shifted("acos", fn.acos, np.arccos, -1.25),
+    _unary("atan", fn.atan, np.arctan),
+    _unary("sinh", fn.sinh, np.sinh),
+    _unary("cosh", fn.cosh, np.cosh),
+    _unary("asinh", fn.asinh, np.arcsinh),
+    _shifted("acosh", fn.acosh, np.arccosh, 1.0),
+    _shifted("atanh", fn.atanh, np.arctanh, -1.25),
+    _unary("log2", fn.log2, lambda x: np.log(x) / np.log(2), POSITIVE),
+    _unary("log10", fn.log10, lambda x: np.log(x) / np.log(10), POSITIVE),
+    _unary("log1p", fn.log1p, lambda x: np.log(1 + x), POSITIVE),
+    _unary("exp2", fn.exp2, lambda x: 2.0 ** x),
+    _unary("expm1", fn.expm1, lambda x: np.exp(x) - 1),
+    _unary("rsqrt", fn.rsqrt, lambda x: 1 / np.sqrt(x), POSITIVE),
+    _unary("floor", fn.floor, np.floor),
+    _unary("ceil", fn.ceil, np.ceil),
+    _unary("trunc", fn.trunc, lambda x: np.where(x < 0, np.ceil(x), np.floor(x))),
+    _unary("sign", fn.sign, lambda x: (x > 0) * 1.0 - (x < 0)),
+    _unary("erf", fn.erf, _erf),
+    OpSpec("round", fn.round_, lambda x, decimals=0: np.round(x * 3, decimals), cases=tuple(
+        (shapes, {"decimals": decimals}) for shapes in UNARY for decimals in (0, 2, -1)), elementwise=True,
+        call=lambda x, decimals=0: fn.round_(x * 3, decimals)),
+    _binary("logaddexp", fn.logaddexp, lambda a, b: np.log(np.exp(a) + np.exp(b))),
+    _binary("copysign", fn.copysign, lambda a, b: np.abs(a) * np.where(b < 0, -1.0, 1.0), (REAL, NONZERO)),
+    _binary("fmod", fn.fmod, lambda a, b: a - np.trunc(a / b) * b, (REAL, NONZERO)),
+    OpSpec("remainder", fn.remainder, lambda a, b: a - np.floor(a / b) * b, (REAL, NONZERO), _binary_cases(),
+           elementwise=True, operators=("__mod__",)),
+    OpSpec("rmod", _reflected(fn.remainder), lambda a, b: b - np.floor(b / a) * a, (NONZERO, REAL), _binary_cases(),
+           elementwise=True, method=False, operators=("__rmod__",)),
+    OpSpec("div_rounding", fn.div, lambda a, b, rounding_mode: (np.floor if rounding_mode == "floor" else np.trunc)(
+        a / b), (REAL, NONZERO), tuple((shapes, {"rounding_mode": mode}) for shapes in BINARY
+                                       for mode in ("trunc", "floor")), elementwise=True, method=False),
+    OpSpec("floor_divide", fn.floor_divide, lambda a, b: np.floor(a / b), (REAL, NONZERO), _binary_cases(),
+           elementwise=True, operators=("__floordiv__",)),
+    OpSpec("rfloordiv", _reflected(fn.floor_divide), lambda a, b: np.floor(b / a), (NONZERO, REAL), _binary_cases(),
+           elementwise=True, method=False, operators=("__rfloordiv__",)),
+    _activation("gelu", fn.gelu, _gelu_reference, {}, {"approximate": "tanh"}),
+    _activation("silu", fn.silu, lambda x: x / (1 + np.exp(-x))),
+    _activation("hardtanh", fn.hardtanh,
+                lambda x, min_val=-1.0, max_val=1.0: np.minimum(np.maximum(x, min_val), max_val),
+                {}, {"min_val": -0.5, "max_val": 2.0}),
+    _activation("celu", fn.celu, lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(x / alpha) - 1)),
+                {}, {"alpha": 0.5}, {"alpha": 2.0}, domain=NONZERO),
+    _activation("selu", fn.selu, lambda x: 1.0507009873554805 * _elu_reference(x, 1.6732632423543772), domain=NONZERO),
+    _activation("softsign", fn.softsign, lambda x: x / (1 + np.abs(x))),
+    _activation("hardsigmoid", fn.hardsigmoid, lambda x: np.minimum(np.maximum(x + 3, 0), 6) / 6),
+    OpSpec("logical_and", fn.logical_and, lambda a, b: np.logical_and(a, b > 0), (REAL, REAL), _binary_cases(),
+           elementwise=True, differentiable=False, call=lambda a, b: fn.logical_and(a, b > 0)),
+    OpSpec("logical_or", fn.logical_or, lambda a, b: np.logical_or(a, b > 0), (REAL, REAL), _binary_cases(),
+           elementwise=True, differentiable=False, call=lambda a, b: fn.logical_or(a, b > 0)),
+    OpSpec("logical_xor", fn.logical_xor, lambda a, b: np.logical_xor(a, b > 0), (REAL, REAL), _binary_cases(),
+           elementwise=True, differentiable=False, call=lambda a, b: fn.logical_xor(a, b > 0)),
+    OpSpec("logical_not", fn.logical_not, lambda x: np.logical_not(x.astype(np.int64)), cases=_unary_cases(),
+           elementwise=True, differentiable=False, call=lambda x: fn.logical_not(x.long())),
+    OpSpec("isclose", fn.isclose, lambda a, b, rtol=1e-05, atol=1e-08: np.abs(b * 1e-5) <= atol + rtol * np.abs(
+        a + b * 1e-5), (REAL, REAL), tuple((shapes, kwargs) for shapes in BINARY for kwargs in (
+            {}, {"rtol": 1e-4, "atol": 1e-5})), elementwise=True, differentiable=False,
+        call=lambda a, b, **kwargs: fn.isclose(a, a + b * 1e-5, **kwargs)),
+    _integers("and_int64", fn.and_, np.bitwise_and),
+    _integers("or_int64", fn.or_, np.bitwise_or),
+    _integers("xor_int64", fn.xor, np.bitwise_xor),
+    _integers("invert_int64", fn.invert, np.invert, (REAL,)),
+    *(OpSpec(f"r{name}", _reflected(function), lambda a, b, ufunc=ufunc: ufunc(b, a), (BOOL, BOOL), _binary_cases(),
+             elementwise=True, differentiable=False, method=False, operators=(f"__r{name}__",))
+      for name, function, ufunc in (("and", fn.and_, np.logical_and), ("or", fn.or_, np.logical_or),
+                                    ("xor", fn.xor, np.logical_xor))),
+    _integers("lshift", fn.lshift, np.left_shift, (REAL, POSITIVE), ("__lshift__",)),
+    _integers("rshift", fn.rshift, np.right_shift, (REAL, POSITIVE), ("__rshift__",)),
+    OpSpec("int", fn.to_int, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False),
+    OpSpec("type_as", fn.type_as, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False,
+           call=lambda x: fn.type_as(x, Tensor(np.zeros(1, np.int64)))),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}

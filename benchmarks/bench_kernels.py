@@ -19,7 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from autograd.backends import broadcast_view, sum_leading  # noqa: E402
+from autograd.arrays import broadcast_view, sum_leading  # noqa: E402
 from autograd.kernels import jit, reference  # noqa: E402
 from optim.kernels import jit as optim_jit, reference as optim_reference  # noqa: E402
 from optim.kernels.pages import staggered  # noqa: E402
@@ -54,6 +54,11 @@ def main():
         ref = median_us(lambda: reference.softmax_cross_entropy(logits, target), number)
         fast = median_us(lambda: jit.softmax_cross_entropy(logits, target), number)
         print(f"| softmax_cross_entropy | {rows} x 10 | {ref:.1f} | {fast:.1f} | {ref / fast:.2f}x |")
+    for size in SIZES:
+        x = rng.standard_normal(size, np.float32)
+        number = max(3, 200_000 // size)
+        ref, fast = median_us(lambda: reference.erf(x), number), median_us(lambda: jit.erf(x), number)
+        print(f"| erf (forward of ag.erf and gelu) | {size:,} | {ref:.1f} | {fast:.1f} | {ref / fast:.2f}x |")
     optimiser_updates(rng)
     backend_helpers(rng)
 

@@ -9,6 +9,7 @@
 """
 from . import diagnostics, functional, init, landscapes, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, NoisyReLU, PReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from .activation import CELU, GELU, SELU, Hardsigmoid, Hardtanh, SiLU, Softsign
 from .conv import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d,
                    Upsample)
 from .containers import Ensemble, ModuleList, Sequential

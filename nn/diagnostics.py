@@ -1,9 +1,10 @@
 """Training diagnostics: per-layer statistics recorded by hooks, step by step, as plain arrays.
 
 A `Monitor` watches a model's layers. Forward hooks record, at every training-mode forward, each
-layer's activation mean and standard deviation, and for ReLU-like units the fraction that are
-dead (zero for every sample of the batch), for sigmoid and tanh units the fraction of outputs
-that are saturated (within `saturation` of either bound, relative to the output range).
+layer's activation mean and standard deviation, and for ReLU-like units (ReLU, its leaky and
+exponential kin, GELU, SiLU) the fraction that are dead (<= 0 for every sample of the batch), for
+bounded units (sigmoid, tanh, hardtanh, hardsigmoid, softsign) the fraction of outputs that are
+saturated (within `saturation` of either bound, relative to the output range).
 Around each optimiser step it records, for every layer with parameters, the gradient norm and
 the update-to-weight ratio ||Δw|| / ||w|| of its weight.
 
@@ -22,12 +23,25 @@ It is a `fit` callback; in a hand-written loop call `before_step` after `backwar
 """
 import numpy as np
 
-from .activation import ELU, LeakyReLU, NoisyReLU, PReLU, ReLU, Sigmoid, Tanh
+from .activation import (CELU, ELU, GELU, SELU, Hardsigmoid, Hardtanh, LeakyReLU, NoisyReLU, PReLU, ReLU, Sigmoid,
+                         SiLU, Softsign, Tanh)
 from .training import Callback
 
-RELU_LIKE = (ReLU, LeakyReLU, PReLU, NoisyReLU, ELU)
-# (low, high) output bounds of the saturating units
-BOUNDS = {Sigmoid: (0.0, 1.0), Tanh: (-1.0, 1.0)}
+RELU_LIKE = (ReLU, LeakyReLU, PReLU, NoisyReLU, ELU, CELU, SELU, GELU, SiLU)
+# (low, high) output bounds of the saturating units (Hardtanh's are its own: see `bounds`)
+BOUNDS = {Sigmoid: (0.0, 1.0), Tanh: (-1.0, 1.0), Hardsigmoid: (0.0, 1.0), Softsign: (-1.0, 1.0)}
+
+
+def bounds(module):
+    """The (low, high) output bounds of a saturating unit, None for any other module.
+
+    >>> import nn
+    >>> bounds(nn.Hardtanh(-2.0, 3.0)), bounds(nn.Softsign()), bounds(nn.ReLU())
+    ((-2.0, 3.0), (-1.0, 1.0), None)
+    """
+    if isinstance(module, Hardtanh):
+        return module.min_val, module.max_val
+    return BOUNDS.get(type(module))
 
 
 def _layers(model):
@@ -85,9 +99,9 @@ class Monitor(Callback):
             self._append(name, "act_std", float(values.std()))
             if isinstance(module, RELU_LIKE):
                 self._append(name, "dead_fraction", dead_fraction(values))
-            bounds = BOUNDS.get(type(module))
-            if bounds is not None:
-                self._append(name, "saturated_fraction", saturated_fraction(values, *bounds, self.saturation))
+            low_high = bounds(module)
+            if low_high is not None:
+                self._append(name, "saturated_fraction", saturated_fraction(values, *low_high, self.saturation))
 
         return record
 

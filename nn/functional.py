@@ -17,6 +17,9 @@ __all__ = ["linear", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus",
            "smooth_l1_loss", "kl_div", "conv1d", "conv2d",
            "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
            "interpolate", "normalize", "scaled_dot_product_attention"]
+# activations of round 2 (compositions in autograd.api)
+from autograd import celu, gelu, hardsigmoid, hardtanh, selu, silu, softsign  # noqa: E402
+__all__ += ["gelu", "silu", "hardtanh", "celu", "selu", "softsign", "hardsigmoid"]
 
 
 

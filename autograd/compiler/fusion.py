@@ -79,6 +79,14 @@ class SymbolicBackend:
     sin, cos, tanh, abs, sign = _call("sin"), _call("cos"), _call("tanh"), _call("abs"), _call("sign")
     maximum, minimum = _call("maximum"), _call("minimum")
     sigmoid = _call("sigmoid")
+    # ops/math.py
+    tan, arcsin, arccos, arctan = _call("tan"), _call("arcsin"), _call("arccos"), _call("arctan")
+    sinh, cosh, arcsinh, arccosh, arctanh = (_call("sinh"), _call("cosh"), _call("arcsinh"), _call("arccosh"),
+                                             _call("arctanh"))
+    log2, log10, exp2, erf = _call("log2"), _call("log10"), _call("exp2"), _call("erf")
+    floor, ceil, trunc, rint = _call("floor"), _call("ceil"), _call("trunc"), _call("rint")
+    copysign, fmod, remainder, floor_divide = (_call("copysign"), _call("fmod"), _call("remainder"),
+                                               _call("floor_divide"))
     # Written with operators only, so they build expressions from Syms as they are.
     relu_backward = staticmethod(backends.TensorBackend.relu_backward)
     sigmoid_backward = staticmethod(backends.TensorBackend.sigmoid_backward)

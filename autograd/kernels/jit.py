@@ -13,6 +13,7 @@ Constants come in as an argument `one` of the arrays' dtype: a literal 1 is an i
 and would widen float32 to float64.
 """
 import functools
+import math
 import operator
 
 import numpy as np
@@ -147,3 +148,19 @@ def softmax_cross_entropy(logits, target, ignore_index=-100):
     if _softmax_cross_entropy(logits, target, ignore_index, loss, dlogits) >= 0:
         reference.check_targets(target, logits.shape[1], ignore_index)
     return loss, dlogits
+
+
+@njit(**JIT)
+def _erf(x, result):
+    for i in range(x.size):
+        result[i] = math.erf(x[i])
+
+
+@functools.wraps(reference.erf)
+def erf(x):
+    flats = flat_views(x)
+    if flats is None:
+        return reference.erf(x)
+    result = np.empty_like(x)  # the same row- or column-major layout as x
+    _erf(flats[0], result.reshape(-1) if result.flags.c_contiguous else result.T.reshape(-1))
+    return result

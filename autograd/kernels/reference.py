@@ -1,4 +1,6 @@
 """Plain-numpy reference versions of the fused kernels: the definition each numba kernel must match."""
+import math
+
 import numpy as np
 
 
@@ -56,3 +58,11 @@ def softmax_cross_entropy(logits, target, ignore_index=-100):
     loss[ignored] = 0
     dlogits[ignored] = 0
     return loss.astype(logits.dtype, copy=False), dlogits
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """The error function of a float array (numpy has none): math.erf element by element."""
+    return _erf(x).astype(x.dtype) if x.ndim else np.asarray(math.erf(x), x.dtype)

@@ -97,9 +97,23 @@ class Pow(Function):
         return a ** b
 
     def backward(self, xp, grad, a, b, out):
-        grad_a = grad * b * a ** (b - 1) if self.needs(0) else None
-        grad_b = grad * out * xp.log(a) if self.needs(1) else None
+        # As PyTorch: x ** 0 has gradient 0 even at x = 0 (where b * a ** (b - 1) is 0 * inf), and
+        # 0 ** y has gradient 0 in y for y >= 0 (where out * log(a) is 0 * -inf).
+        grad_a = grad_b = None
+        if self.needs(0):
+            grad_a = grad * b * a ** (b - 1)
+            if not _nonzero_number(b):
+                grad_a = xp.where(b == 0, 0.0, grad_a)
+        if self.needs(1):
+            grad_b = grad * xp.where((a == 0) & (b >= 0), 0.0, out * xp.log(a))
         return grad_a, grad_b
+
+
+def _nonzero_number(b):
+    """Whether b is one number (a 0-d array or a Python number) other than 0; checked cheaply."""
+    if type(b) is np.ndarray:
+        return b.ndim == 0 and b.item() != 0
+    return type(b) in (float, int) and b != 0
 
 
 class Maximum(Function):

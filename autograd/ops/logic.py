@@ -1,4 +1,4 @@
-"""Comparisons, logical ops and sign: values that carry no gradient.
+"""Comparisons, logical and bitwise ops: values that carry no gradient.
 
 They are primitives all the same, so that every tensor computed from other tensors comes out of
 `Function.apply` (where the tape, and anything that watches it, sees it made).
@@ -39,5 +39,19 @@ LogicalAnd = _elementwise("LogicalAnd", np.logical_and, "a and b")
 LogicalOr = _elementwise("LogicalOr", np.logical_or, "a or b")
 LogicalXor = _elementwise("LogicalXor", np.logical_xor, "a xor b")
 LogicalNot = _elementwise("LogicalNot", np.logical_not, "not x", _Unary)
-Sign = _elementwise("Sign", np.sign, "-1, 0 or 1 by the sign of each element (a value: no gradient flows through it)",
-                    _Unary)
+BitwiseAnd = _elementwise("BitwiseAnd", np.bitwise_and, "a & b bit by bit")
+BitwiseOr = _elementwise("BitwiseOr", np.bitwise_or, "a | b bit by bit")
+BitwiseXor = _elementwise("BitwiseXor", np.bitwise_xor, "a ^ b bit by bit")
+BitwiseNot = _elementwise("BitwiseNot", np.invert, "~x bit by bit", _Unary)
+LeftShift = _elementwise("LeftShift", np.left_shift, "a << b")
+RightShift = _elementwise("RightShift", np.right_shift, "a >> b (arithmetic: the sign is kept)")
+
+
+class IsClose(Function):
+    """|a - b| <= atol + rtol * |b| elementwise (equal infinities are close; NaNs only with
+    `equal_nan`)."""
+
+    differentiable = False
+
+    def forward(self, a, b, rtol, atol, equal_nan):
+        return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)

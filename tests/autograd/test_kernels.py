@@ -114,7 +114,7 @@ def test_numpy_switch_runs_without_numba():
 def test_every_kernel_has_a_reference_and_a_test_here():
     for name in kernels.NAMES:
         assert callable(getattr(reference, name)), name
-    assert set(kernels.NAMES) == {*FROM_OUTPUT, "sigmoid", "softmax_cross_entropy"}
+    assert set(kernels.NAMES) == {*FROM_OUTPUT, "sigmoid", "softmax_cross_entropy", "erf"}
 
 
 def test_bind_falls_back_to_the_reference_where_no_compiled_version_exists(monkeypatch):
@@ -126,3 +126,20 @@ def test_bind_falls_back_to_the_reference_where_no_compiled_version_exists(monke
     np.testing.assert_array_equal(namespace["relu_backward"](x, x), np.where(x > 0, x, 0))
     assert namespace["sigmoid"] is reference.sigmoid and not hasattr(jit, "sigmoid")
     assert namespace["relu_backward"] is jit.relu_backward
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_erf_agrees(layout, dtype):
+    x = layouts(np.random.default_rng(4), dtype)[layout]() * 2
+    result = jit.erf(x)
+    assert result.dtype == x.dtype and result.shape == x.shape
+    # numba's float32 erf is computed in float32, the reference's in float64 and then rounded.
+    tolerance = dict(rtol=1e-6, atol=1e-7) if dtype == np.float32 else dict(rtol=1e-15, atol=0)
+    np.testing.assert_allclose(result, reference.erf(x), **tolerance)
+
+
+def test_erf_reference_at_known_values():
+    # erf(0) = 0, erf(-x) = -erf(x), erf(1) = 0.8427007929497149 (Abramowitz and Stegun, table 7.1)
+    values = reference.erf(np.array([0.0, 1.0, -1.0, 10.0]))
+    np.testing.assert_allclose(values, [0.0, 0.8427007929497149, -0.8427007929497149, 1.0], rtol=1e-15)

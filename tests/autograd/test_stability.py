@@ -37,3 +37,38 @@ def test_sigmoid_tails(x, expected):
 def test_softplus_of_large_inputs():
     y = ag.tensor([-1000.0, 1000.0]).softplus()
     np.testing.assert_allclose(y.data, [0.0, 1000.0])
+
+
+@pytest.mark.parametrize("dtype", [ag.float32, ag.float64])
+def test_logaddexp_of_large_inputs(dtype):
+    a = ag.tensor([1000.0, -1000.0, 1000.0, -1000.0], dtype=dtype, requires_grad=True)
+    b = ag.tensor([1000.0, -1000.0, -1000.0, 999.0], dtype=dtype, requires_grad=True)
+    y = ag.logaddexp(a, b)
+    # max + log(1 + e^-|a - b|): 1000 + log 2, -1000 + log 2, 1000, 999 + log(1 + e^-1999)
+    np.testing.assert_allclose(y.data, [1000 + np.log(2), -1000 + np.log(2), 1000.0, 999.0], rtol=1e-6)
+    y.sum().backward()
+    # d/da = sigmoid(a - b): 1/2 at ties, 1 and 0 far apart
+    np.testing.assert_allclose(a.grad.data, [0.5, 0.5, 1.0, 0.0], atol=1e-7)
+    np.testing.assert_allclose(b.grad.data, [0.5, 0.5, 0.0, 1.0], atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", [ag.float32, ag.float64])
+def test_log1p_and_expm1_at_tiny_and_large_inputs(dtype):
+    tiny = ag.tensor([1e-20, -1e-20], dtype=dtype, requires_grad=True)
+    # log(1 + x) = x - x^2/2 + ... and e^x - 1 = x + x^2/2 + ...: both x to 1e-20 relative at 1e-20
+    np.testing.assert_allclose(ag.log1p(tiny).data, [1e-20, -1e-20], rtol=1e-6)
+    np.testing.assert_allclose(ag.expm1(tiny).data, [1e-20, -1e-20], rtol=1e-6)
+    large = ag.tensor([1000.0, -1000.0], dtype=dtype, requires_grad=True)
+    log1p, expm1 = ag.log1p(large.abs()), ag.expm1(-large.abs())
+    np.testing.assert_allclose(log1p.data, [np.log(1001.0)] * 2, rtol=1e-6)
+    assert expm1.tolist() == [-1.0, -1.0]
+    (log1p + expm1).sum().backward()
+    # d/dx log1p(|x|) = sign(x) / 1001; d/dx expm1(-|x|) = -sign(x) e^-1000 = 0 in floating point
+    np.testing.assert_allclose(large.grad.data, [1 / 1001, -1 / 1001], rtol=1e-6)
+
+
+def test_logaddexp_of_infinities():
+    inf = float("inf")
+    with np.errstate(invalid="ignore"):  # inf - inf in the branch that ties do not take
+        out = ag.logaddexp(ag.tensor([-inf, inf, -inf, 0.0]), ag.tensor([-inf, inf, 0.0, -inf]))
+    assert out.tolist() == [-inf, inf, 0.0, 0.0]

@@ -1,4 +1,6 @@
 """Activation modules: values against numpy formulas, gradients against central differences."""
+import math
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,16 @@ ACTIVATIONS = [
     (nn.LogSoftmax(), lambda x: np.log(_softmax(x))),
     (nn.PReLU(), lambda x: np.where(x > 0, x, 0.25 * x)),
     (nn.NoisyReLU(0.5).eval(), lambda x: np.maximum(x, 0)),
+    (nn.GELU(), lambda x: x * 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))),
+    (nn.GELU("tanh"), lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))),
+    (nn.SiLU(), lambda x: x / (1 + np.exp(-x))),
+    (nn.Hardtanh(), lambda x: np.clip(x, -1, 1)),
+    (nn.Hardtanh(-0.5, 1.5), lambda x: np.clip(x, -0.5, 1.5)),
+    (nn.CELU(0.5), lambda x: np.where(x > 0, x, 0.5 * (np.exp(x / 0.5) - 1))),
+    # SELU's constants from the paper (Klambauer et al. 2017), to the digits PyTorch uses
+    (nn.SELU(), lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1))),
+    (nn.Softsign(), lambda x: x / (1 + np.abs(x))),
+    (nn.Hardsigmoid(), lambda x: np.clip((x + 3) / 6, 0, 1)),
 ]
 
 
@@ -79,3 +91,11 @@ def test_saturating_activations_stay_finite_at_1000(name):
     y = getattr(F, name)(x)
     y.sum().backward()
     assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+
+
+def test_new_activation_modules_check_arguments_and_print_them():
+    with pytest.raises(ValueError, match=r"Hardtanh: min_val 2 is greater than max_val 1"):
+        nn.Hardtanh(2, 1)
+    assert repr(nn.Hardtanh(-2.0, 2.0)) == "Hardtanh(min_val=-2.0, max_val=2.0)"
+    assert repr(nn.GELU("tanh")) == "GELU(approximate='tanh')"
+    assert repr(nn.CELU(0.5)) == "CELU(alpha=0.5)"

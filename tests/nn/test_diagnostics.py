@@ -36,6 +36,34 @@ def test_saturated_sigmoids_are_counted():
     assert monitor.history["1"]["act_mean"][0] == pytest.approx(1 / (1 + np.exp(-10)), rel=1e-6)
 
 
+@pytest.mark.parametrize("activation, bias, saturated", [
+    (nn.Hardtanh(), 5.0, 1.0),           # clipped at 1
+    (nn.Hardtanh(-3.0, 3.0), 2.0, 0.0),  # 2 is inside its own bounds, not near them
+    (nn.Hardsigmoid(), -4.0, 1.0),       # 0 below -3
+    (nn.Softsign(), 100.0, 1.0),         # 100 / 101 is within 5% of the range of 1
+    (nn.Softsign(), 1.0, 0.0),           # 1/2
+])
+def test_bounded_units_report_their_saturation(activation, bias, saturated):
+    layer = nn.Sequential(nn.Linear(3, 6), activation)
+    nn.init.constant_(layer[0].weight, 0.0)
+    nn.init.constant_(layer[0].bias, bias)
+    monitor = diagnostics.Monitor(layer)
+    layer(ag.randn(4, 3))
+    assert monitor.history["1"]["saturated_fraction"].tolist() == [saturated]
+    assert "dead_fraction" not in monitor.history["1"]
+
+
+@pytest.mark.parametrize("activation", [nn.GELU(), nn.SiLU(), nn.CELU(), nn.SELU()])
+def test_relu_like_units_report_dead_units(activation):
+    layer = nn.Sequential(nn.Linear(3, 4), activation)
+    nn.init.constant_(layer[0].weight, 0.0)
+    layer[0].bias.data[...] = [-5.0, -1.0, 1.0, 2.0]   # two units negative for every sample
+    monitor = diagnostics.Monitor(layer)
+    layer(ag.randn(8, 3))
+    assert monitor.history["1"]["dead_fraction"].tolist() == [0.5]
+    assert "saturated_fraction" not in monitor.history["1"]
+
+
 def test_a_20_layer_sigmoid_net_has_vanishing_gradients():
     ag.manual_seed(0)
     layers = []
