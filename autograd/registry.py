@@ -308,6 +308,35 @@ SPECS += (
         method=False),
 )
 
+
+# reductions, scans and sorting (round 2)
+def _var_mean_reference(spread):
+    return lambda x, dim=None, keepdim=False, correction=1: np.stack(
+        [spread(x, axis=_axis(dim), keepdims=keepdim, ddof=correction), np.mean(x, axis=_axis(dim), keepdims=keepdim)])
+
+
+NORM = tuple((((2, 3, 4),), kwargs) for kwargs in (
+    {}, {"p": 1, "dim": 1}, {"p": 3, "dim": (0, 2), "keepdim": True}, {"p": 0.5, "dim": -1}, {"p": -1.5},
+    {"p": float("inf"), "dim": 0}, {"p": float("-inf"), "dim": (1, 2)})) + ((((),), {}), (((1, 3),), {"dim": 0}))
+
+
+SPECS += (
+    OpSpec("max_along", fn.max, lambda x, dim, keepdim=False: np.max(x, dim, keepdims=keepdim), cases=(
+        (((3, 4),), {"dim": 1}), (((3, 4),), {"dim": 0, "keepdim": True}), (((),), {"dim": 0})),
+        call=lambda x, **kwargs: fn.max(x, **kwargs).values, method=False),
+    OpSpec("min_along", fn.min, lambda x, dim, keepdim=False: np.min(x, dim, keepdims=keepdim), cases=(
+        (((3, 4),), {"dim": -1}), (((2, 3, 2),), {"dim": 1, "keepdim": True})),
+        call=lambda x, **kwargs: fn.min(x, **kwargs).values, method=False),
+    OpSpec("norm", fn.norm, lambda x, p=2, dim=None, keepdim=False: np.linalg.vector_norm(
+        x, ord=p, axis=_axis(dim), keepdims=keepdim), cases=NORM),
+    OpSpec("var_mean", fn.var_mean, _var_mean_reference(np.var), cases=REDUCTION[:5] + (
+        (((4, 3),), {"dim": 0, "correction": 0}),), method=False,
+        call=lambda x, **kwargs: fn.stack(fn.var_mean(x, **kwargs))),
+    OpSpec("std_mean", fn.std_mean, _var_mean_reference(np.std), cases=REDUCTION[:5] + (
+        (((4, 3),), {"dim": 0, "correction": 2}),), method=False,
+        call=lambda x, **kwargs: fn.stack(fn.std_mean(x, **kwargs))),
+)
+
 BY_NAME = {spec.name: spec for spec in SPECS}
 
 
