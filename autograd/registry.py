@@ -16,6 +16,7 @@ import numpy as np
 from . import api as fn
 from . import arrays, naive, ops
 from . import convolution as conv
+from . import scans
 from .tensor import Tensor
 
 REAL, POSITIVE, NONZERO, BOOL = "real", "positive", "nonzero", "bool"
@@ -320,6 +321,30 @@ NORM = tuple((((2, 3, 4),), kwargs) for kwargs in (
     {"p": float("inf"), "dim": 0}, {"p": float("-inf"), "dim": (1, 2)})) + ((((),), {}), (((1, 3),), {"dim": 0}))
 
 
+def _scalar_as_1d(reference):
+    """A reference along one dim that sees a 0-d input as 1-d, as PyTorch's scans and sorts do."""
+    return lambda x, *args, **kwargs: (reference(x.reshape(1), *args, **kwargs).reshape(()) if x.ndim == 0
+                                       else reference(x, *args, **kwargs))
+
+
+@_scalar_as_1d
+def _last_extreme_indices(x, dim, largest):
+    """Reference for cummax / cummin indices: a loop, keeping the last index of tied extremes."""
+    def along(row):
+        best, out = 0, []
+        for i, value in enumerate(row):
+            if (value >= row[best]) if largest else (value <= row[best]):
+                best = i
+            out.append(best)
+        return out
+
+    return np.apply_along_axis(along, dim, x)
+
+
+SCAN = tuple((((2, 3, 4),), {"dim": dim}) for dim in (0, 1, -1)) + (
+    (((),), {"dim": 0}), (((1,),), {"dim": -1}), (((5, 1),), {"dim": 1}))
+
+
 SPECS += (
     OpSpec("max_along", fn.max, lambda x, dim, keepdim=False: np.max(x, dim, keepdims=keepdim), cases=(
         (((3, 4),), {"dim": 1}), (((3, 4),), {"dim": 0, "keepdim": True}), (((),), {"dim": 0})),
@@ -335,6 +360,18 @@ SPECS += (
     OpSpec("std_mean", fn.std_mean, _var_mean_reference(np.std), cases=REDUCTION[:5] + (
         (((4, 3),), {"dim": 0, "correction": 2}),), method=False,
         call=lambda x, **kwargs: fn.stack(fn.std_mean(x, **kwargs))),
+    OpSpec("cumsum", scans.cumsum, _scalar_as_1d(lambda x, dim: np.cumsum(x, dim)), cases=SCAN),
+    OpSpec("cumprod", scans.cumprod, _scalar_as_1d(lambda x, dim: np.cumprod(x, dim)), cases=SCAN),
+    OpSpec("logcumsumexp", scans.logcumsumexp, _scalar_as_1d(lambda x, dim: np.log(np.cumsum(np.exp(x), dim))),
+           cases=SCAN),
+    OpSpec("cummax", scans.cummax, _scalar_as_1d(lambda x, dim: np.maximum.accumulate(x, dim)), cases=SCAN,
+           call=lambda x, dim: scans.cummax(x, dim).values),
+    OpSpec("cummin", scans.cummin, _scalar_as_1d(lambda x, dim: np.minimum.accumulate(x, dim)), cases=SCAN,
+           call=lambda x, dim: scans.cummin(x, dim).values),
+    OpSpec("cummax_indices", scans.cummax, lambda x, dim: _last_extreme_indices(x, dim=dim, largest=True), cases=SCAN,
+           call=lambda x, dim: scans.cummax(x, dim).indices, differentiable=False, method=False),
+    OpSpec("cummin_indices", scans.cummin, lambda x, dim: _last_extreme_indices(x, dim=dim, largest=False),
+           cases=SCAN, call=lambda x, dim: scans.cummin(x, dim).indices, differentiable=False, method=False),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}
