@@ -20,6 +20,7 @@ from .convolution import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, c
                           max_pool1d, max_pool2d)
 from .api import norm, std_mean, var_mean
 from .scans import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .sorting import argsort, sort, topk
 from . import registry  # noqa: F401  (attaches the ops to Tensor)
 from .creation import (arange, default_generator, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros,

@@ -16,7 +16,7 @@ import numpy as np
 from . import api as fn
 from . import arrays, naive, ops
 from . import convolution as conv
-from . import scans
+from . import scans, sorting
 from .tensor import Tensor
 
 REAL, POSITIVE, NONZERO, BOOL = "real", "positive", "nonzero", "bool"
@@ -343,6 +343,26 @@ def _last_extreme_indices(x, dim, largest):
 
 SCAN = tuple((((2, 3, 4),), {"dim": dim}) for dim in (0, 1, -1)) + (
     (((),), {"dim": 0}), (((1,),), {"dim": -1}), (((5, 1),), {"dim": 1}))
+@_scalar_as_1d
+def _stable_order(x, dim=-1, descending=False):
+    """Reference for sort indices: Python's stable `sorted` on each row."""
+    return np.apply_along_axis(lambda row: sorted(range(len(row)), key=lambda i: -row[i] if descending else row[i]),
+                               dim, x)
+
+
+@_scalar_as_1d
+def _topk_indices(x, k, dim=-1, largest=True):
+    return _stable_order(x, dim, largest).take(range(k), axis=dim)
+
+
+def _topk_values(x, k, dim=-1, largest=True):
+    return np.take_along_axis(x, _topk_indices(x, k, dim, largest), dim) if x.ndim else x
+
+
+SORT = tuple((((3, 4),), kwargs) for kwargs in ({}, {"dim": 0}, {"descending": True}, {"dim": 0, "descending": True})) \
+    + ((((),), {}), (((2, 1, 3),), {"dim": 1}))
+TOPK = ((((3, 5),), {"k": 2}), (((3, 5),), {"k": 3, "dim": 0, "largest": False}), (((4,),), {"k": 4}),
+        (((2, 3),), {"k": 0}), (((),), {"k": 1}), (((2, 1, 3),), {"k": 1, "dim": 1}))
 
 
 SPECS += (
@@ -372,6 +392,13 @@ SPECS += (
            call=lambda x, dim: scans.cummax(x, dim).indices, differentiable=False, method=False),
     OpSpec("cummin_indices", scans.cummin, lambda x, dim: _last_extreme_indices(x, dim=dim, largest=False),
            cases=SCAN, call=lambda x, dim: scans.cummin(x, dim).indices, differentiable=False, method=False),
+    OpSpec("sort", sorting.sort, _scalar_as_1d(lambda x, dim=-1, descending=False: np.take_along_axis(
+        x, _stable_order(x, dim, descending), dim)), cases=SORT,
+        call=lambda x, **kwargs: sorting.sort(x, **kwargs).values),
+    OpSpec("argsort", sorting.argsort, _stable_order, cases=SORT, differentiable=False),
+    OpSpec("topk", sorting.topk, _topk_values, cases=TOPK, call=lambda x, **kwargs: sorting.topk(x, **kwargs).values),
+    OpSpec("topk_indices", sorting.topk, _topk_indices, cases=TOPK, differentiable=False, method=False,
+           call=lambda x, **kwargs: sorting.topk(x, **kwargs).indices),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -119,6 +119,20 @@ class CumulativeExtremeIndices(Function):
         return np.maximum.accumulate(np.where(reached, positions, 0), axis=axis).astype(np.int64)
 
 
+class SortIndices(Function):
+    """The int64 indices that sort `axis` (ascending, or `descending`); stable: ties keep their
+    order. NaN sorts above every number, as in PyTorch."""
+
+    differentiable = False
+
+    def forward(self, x, axis, descending):
+        if not descending:
+            return np.argsort(x, axis=axis, kind="stable")
+        # A stable ascending sort of the reversed axis, read backwards, keeps ties in order.
+        backwards = np.flip(np.argsort(np.flip(x, axis), axis=axis, kind="stable"), axis)
+        return (x.shape[axis] - 1 - backwards).astype(np.int64)
+
+
 def flat_positions(index, axis, shape):
     """The positions in a row-major array of `shape`, flattened, of the elements that `index`
     names along `axis` (numpy's take_along_axis places). Flat indices make the gather and the
