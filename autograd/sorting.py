@@ -53,6 +53,5 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     size = flat.shape[axis]
     if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k <= size:
         raise ValueError(f"topk: k={k!r} is out of range for dim {dim} of size {size} (shape {x.shape})")
-    indices = ops.SortIndices.apply(flat, axis=axis, descending=largest)
-    indices = indices[(slice(None),) * axis + (slice(0, k),)]
+    indices = ops.TopkIndices.apply(flat, k=k, axis=axis, largest=largest)
     return _in_shape_of(x, take_along(flat, indices, axis), indices)

@@ -133,10 +133,36 @@ class SortIndices(Function):
         return (x.shape[axis] - 1 - backwards).astype(np.int64)
 
 
+class TopkIndices(Function):
+    """The int64 indices of the `k` largest (or smallest) elements along `axis`, sorted, the first
+    of tied elements first: the first k of `SortIndices`, found through a partition rather than
+    a sort (k=10 of 1000 per row: about 6x faster; as fast at 100, bench_scans.py)."""
+
+    differentiable = False
+
+    def forward(self, x, k, axis, largest):
+        n = x.shape[axis]
+        if k == 0 or k == n or x.dtype == np.bool_ or x.dtype.kind == "f" and np.isnan(x).any():
+            first = SortIndices().forward(x, axis, largest)
+            return np.ascontiguousarray(first[(slice(None),) * axis + (slice(0, k),)])
+        moved = np.moveaxis(x, axis, -1)
+        rows = moved.reshape(-1, n)
+        place = n - k if largest else k - 1
+        kth = np.partition(rows, place, axis=1)[:, place, None]  # the k-th largest (smallest) value
+        beyond, tied = (rows > kth if largest else rows < kth), rows == kth
+        wanted = k - beyond.sum(axis=1, keepdims=True)
+        if (tied.sum(axis=1, keepdims=True) > wanted).any():  # keep the first of the tied values
+            tied &= np.cumsum(tied, axis=1) <= wanted
+        chosen = np.nonzero(beyond | tied)[1].reshape(-1, k)  # k per row, in index order
+        indices = np.take_along_axis(chosen, SortIndices().forward(np.take_along_axis(rows, chosen, 1), 1, largest), 1)
+        return np.ascontiguousarray(np.moveaxis(indices.reshape(moved.shape[:-1] + (k,)), -1, axis))
+
+
 def flat_positions(index, axis, shape):
     """The positions in a row-major array of `shape`, flattened, of the elements that `index`
-    names along `axis` (numpy's take_along_axis places). Flat indices make the gather and the
-    scatter-add 3 to 10 times faster than numpy's along-axis functions (bench_scans.py)."""
+    names along `axis` (numpy's take_along_axis places). With flat indices the scatter-add is 2 to
+    9 times faster than np.add.at with an index per dim, and the gather up to 4 times faster than
+    take_along_axis on large arrays (bench_scans.py)."""
     strides = np.cumprod((shape[1:] + (1,))[::-1])[::-1]
     positions = index * strides[axis]
     for i, n in enumerate(index.shape):

@@ -58,3 +58,24 @@ def test_sorts_of_a_0d_tensor_are_0d():
 def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call(ag.zeros(3, 4))
+
+
+def _first_k_by_python_sort(row, k, largest):
+    return sorted(range(len(row)), key=lambda i: -row[i] if largest else row[i])[:k]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_topk_of_many_ties_is_the_first_k_of_a_stable_sort(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 4, (5, 9)).astype(np.float64)
+    k, largest = int(rng.integers(1, 9)), bool(seed % 2)
+    indices = ag.tensor(x).topk(k, largest=largest).indices
+    assert indices.tolist() == [_first_k_by_python_sort(row, k, largest) for row in x]
+    along_dim_0 = ag.tensor(x.T.copy()).topk(k, dim=0, largest=largest).indices
+    np.testing.assert_array_equal(along_dim_0.data, indices.data.T)
+
+
+def test_topk_with_nan_counts_it_largest():
+    values, indices = ag.tensor([1.0, np.nan, 3.0, 2.0]).topk(2)
+    np.testing.assert_array_equal(values.data, [np.nan, 3.0])
+    assert indices.tolist() == [1, 2]
