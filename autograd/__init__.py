@@ -24,6 +24,9 @@ from .api import (acos, acosh, allclose, asin, asinh, atan, atanh, celu, ceil, c
                   silu, sinh, softsign, tan, trunc, type_as)  # noqa: A004  (round as torch.round)
 from .convolution import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose2d, interpolate,
                           max_pool1d, max_pool2d)
+from .api import norm, std_mean, var_mean
+from .scans import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .sorting import argsort, sort, topk
 from . import registry  # noqa: F401  (attaches the ops to Tensor)
 from .creation import (arange, default_generator, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros,

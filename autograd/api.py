@@ -5,6 +5,8 @@ operators (`==`, `&`, ...) and methods such as `x.float()` are defined here too 
 `registry.py`. Softmax, logsumexp, mean, var and friends are compositions of primitives, so they
 need no gradient code of their own.
 """
+import builtins
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -566,39 +568,92 @@ def any_(x, dim=None):
 
 
 # --- reductions ---------------------------------------------------------------------------------
-def sum(x, dim=None, keepdim=False):
-    """Sum over `dim` (an int, a tuple, or None for all).
+def sum(x, dim=None, keepdim=False, *, dtype=None):
+    """Sum over `dim` (an int, a tuple, or None for all), in `dtype` when given (x is cast to it
+    first); integers and booleans sum to int64, as PyTorch.
 
     >>> import autograd as ag
     >>> ag.ones(2, 3).sum(dim=1)
     tensor([3., 3.])
     """
     x = ensure_tensor(x)
+    if dtype is not None:
+        x = to(x, dtype)
     return ops.Sum.apply(x, axis=check_dims(dim, x.ndim, "sum"), keepdims=keepdim)
 
 
-def mean(x, dim=None, keepdim=False):
-    """Arithmetic mean over `dim`."""
+def mean(x, dim=None, keepdim=False, *, dtype=None):
+    """Arithmetic mean over `dim`, in `dtype` when given (a floating dtype; x is cast to it first)."""
     x = ensure_tensor(x)
-    if not dtypes.is_floating(x.dtype):
-        x = to(x, dtypes.DEFAULT_FLOAT)
+    if dtype is not None and not dtypes.is_floating(dtypes.as_dtype(dtype)):
+        raise ValueError(f"mean: dtype must be a floating dtype, got {dtype}")
+    if dtype is not None or not dtypes.is_floating(x.dtype):
+        x = to(x, dtypes.DEFAULT_FLOAT if dtype is None else dtype)
     axes = check_dims(dim, x.ndim, "mean")
     return ops.Sum.apply(x, axis=axes, keepdims=keepdim) / _count(x.shape, axes)
 
 
 def var(x, dim=None, correction=1, keepdim=False, unbiased=None):
-    """Variance over `dim`, dividing by n - correction (1 by default: unbiased, as PyTorch)."""
-    if unbiased is not None:
-        correction = 1 if unbiased else 0
-    x = ensure_tensor(x)
-    axes = check_dims(dim, x.ndim, "var")
-    centred = x - mean(x, axes, keepdim=True)
-    return (centred * centred).sum(axes, keepdim=keepdim) / (_count(x.shape, axes) - correction)
+    """Variance over `dim`, dividing by n - correction (1 by default: unbiased, as PyTorch).
+    Where n - correction <= 0 the result is nan (or inf), with PyTorch's warning.
+
+    >>> import autograd as ag
+    >>> round(ag.tensor([1.0, 2.0, 4.0]).var().item(), 4)
+    2.3333
+    """
+    return _variance(x, dim, correction if unbiased is None else int(unbiased), keepdim, "var")
 
 
 def std(x, dim=None, correction=1, keepdim=False, unbiased=None):
     """Standard deviation over `dim` (square root of `var`)."""
-    return sqrt(var(x, dim, correction, keepdim, unbiased))
+    return sqrt(_variance(x, dim, correction if unbiased is None else int(unbiased), keepdim, "std"))
+
+
+def var_mean(x, dim=None, *, correction=1, keepdim=False):
+    """(var, mean) over `dim`, as `torch.var_mean`.
+
+    >>> import autograd as ag
+    >>> [round(t.item(), 4) for t in ag.var_mean(ag.tensor([1.0, 2.0, 4.0]))]
+    [2.3333, 2.3333]
+    """
+    return _variance(x, dim, correction, keepdim, "var_mean"), mean(x, dim, keepdim)
+
+
+def std_mean(x, dim=None, *, correction=1, keepdim=False):
+    """(std, mean) over `dim`, as `torch.std_mean`."""
+    return sqrt(_variance(x, dim, correction, keepdim, "std_mean")), mean(x, dim, keepdim)
+
+
+def _variance(x, dim, correction, keepdim, name):
+    """The variance for the public function `name`, whose caller PyTorch's warning points at."""
+    x = ensure_tensor(x)
+    if not dtypes.is_floating(x.dtype):
+        x = to(x, dtypes.DEFAULT_FLOAT)
+    axes = check_dims(dim, x.ndim, name)
+    count = _count(x.shape, axes)
+    if count - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0: correction {correction} is not less than the "
+                      f"{count} elements reduced over dim {dim} of shape {x.shape}", UserWarning, stacklevel=3)
+    return ops.Var.apply(x, axis=axes, correction=correction, keepdims=keepdim)
+
+
+def norm(x, p="fro", dim=None, keepdim=False):
+    """Vector norm over `dim` (all elements by default) as `torch.norm`, which computes
+    `torch.linalg.vector_norm`: (sum |x|^p)^(1/p) for a number p, "fro" as 2, inf and -inf the
+    largest and smallest |x|, 0 the count of nonzeros. The gradient is 0 where x or the norm is 0.
+
+    >>> import autograd as ag
+    >>> ag.tensor([3.0, -4.0]).norm().item()
+    5.0
+    """
+    x = ensure_tensor(x)
+    if p == "fro":
+        p = 2.0
+    if isinstance(p, str) or isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise ValueError(f"norm: p must be a number (inf and -inf included) or 'fro', got {p!r}")
+    if not dtypes.is_floating(x.dtype):
+        raise ValueError(f"norm needs a floating-point tensor, got dtype {x.dtype}")
+    return ops.VectorNorm.apply(x, ord=float(p), axis=check_dims(dim, x.ndim, "norm"), keepdims=keepdim)
 
 
 def prod(x, dim=None, keepdim=False):
@@ -622,17 +677,59 @@ def amin(x, dim=None, keepdim=False):
 
 
 def max(x, dim=None, keepdim=False):
-    """The largest value; with an int `dim`, a (values, indices) pair as `torch.max(x, dim)`."""
-    if dim is None:
-        return amax(x)
-    return ValuesIndices(amax(x, dim, keepdim), argmax(x, dim, keepdim))
+    """The largest value. With an int `dim`, a (values, indices) pair as `torch.max(x, dim)`: the
+    first of tied maxima, which alone gets the gradient. With a tuple of dims, or `keepdim=True`
+    and no dim, as `amax` (tied maxima share the gradient).
+
+    >>> import autograd as ag
+    >>> ag.tensor([[1.0, 3.0], [4.0, 2.0]]).max(1).indices
+    tensor([1, 0])
+    """
+    if dim is None or isinstance(dim, (tuple, list)):
+        return amax(x, dim, keepdim)
+    return _extreme_along(x, dim, keepdim, ops.ArgMax, "max")
 
 
 def min(x, dim=None, keepdim=False):
-    """The smallest value; with an int `dim`, a (values, indices) pair as `torch.min(x, dim)`."""
-    if dim is None:
-        return amin(x)
-    return ValuesIndices(amin(x, dim, keepdim), argmin(x, dim, keepdim))
+    """The smallest value; with an int `dim`, a (values, indices) pair as `torch.min(x, dim)`
+    (the gradient goes to the returned index); otherwise as `amin`."""
+    if dim is None or isinstance(dim, (tuple, list)):
+        return amin(x, dim, keepdim)
+    return _extreme_along(x, dim, keepdim, ops.ArgMin, "min")
+
+
+def check_dim(dim, ndim, name):
+    """Normalise one int `dim` to an axis of a tensor with `ndim` dims (0-d tensors take 0 or -1,
+    and count as 1-d)."""
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"{name}: dim must be an int, got {dim!r}")
+    if ndim == 0 and dim not in (0, -1):
+        raise ValueError(f"{name}: dim {dim} is out of range for a 0-d tensor (which takes dim 0 or -1)")
+    (axis,) = check_dims(dim, builtins.max(ndim, 1), name)
+    return axis
+
+
+def as_1d(x):
+    """x, seen as 1-d if it is 0-d (how ops along one dim treat 0-d tensors, as PyTorch)."""
+    return ops.Reshape.apply(x, shape=(1,)) if x.ndim == 0 else x
+
+
+def take_along(x, indices, dim):
+    """x's values at the int64 `indices` along `dim` (an axis): the gradient flows back to them."""
+    return ops.TakeAlong.apply(x, indices, axis=dim)
+
+
+def _extreme_along(x, dim, keepdim, arg_op, name):
+    x = ensure_tensor(x)
+    _check_not_empty(x, name)
+    axis = check_dim(dim, x.ndim, name)
+    flat = as_1d(x)
+    indices = arg_op.apply(flat, axis=axis, keepdims=True)
+    values = take_along(flat, indices, axis)
+    if not keepdim or x.ndim == 0:
+        shape = tuple(n for i, n in enumerate(flat.shape) if i != axis) if not keepdim else x.shape
+        values, indices = values.reshape(shape), indices.reshape(shape)
+    return ValuesIndices(values, indices)
 
 
 def _arg_reduce(x, dim, keepdim, op, name):

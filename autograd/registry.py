@@ -17,6 +17,7 @@ import numpy as np
 from . import api as fn
 from . import arrays, losses, naive, ops
 from . import convolution as conv
+from . import scans, sorting
 from .tensor import Tensor
 
 REAL, POSITIVE, NONZERO, BOOL = "real", "positive", "nonzero", "bool"
@@ -421,6 +422,98 @@ SPECS += (
     OpSpec("int", fn.to_int, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False),
     OpSpec("type_as", fn.type_as, lambda x: x.astype(np.int64), cases=_unary_cases(), differentiable=False,
            call=lambda x: fn.type_as(x, Tensor(np.zeros(1, np.int64)))),
+)
+
+
+# reductions, scans and sorting (round 2)
+def _var_mean_reference(spread):
+    return lambda x, dim=None, keepdim=False, correction=1: np.stack(
+        [spread(x, axis=_axis(dim), keepdims=keepdim, ddof=correction), np.mean(x, axis=_axis(dim), keepdims=keepdim)])
+
+
+NORM = tuple((((2, 3, 4),), kwargs) for kwargs in (
+    {}, {"p": 1, "dim": 1}, {"p": 3, "dim": (0, 2), "keepdim": True}, {"p": 0.5, "dim": -1}, {"p": -1.5},
+    {"p": float("inf"), "dim": 0}, {"p": float("-inf"), "dim": (1, 2)})) + ((((),), {}), (((1, 3),), {"dim": 0}))
+
+
+def _scalar_as_1d(reference):
+    """A reference along one dim that sees a 0-d input as 1-d, as PyTorch's scans and sorts do."""
+    return lambda x, *args, **kwargs: (reference(x.reshape(1), *args, **kwargs).reshape(()) if x.ndim == 0
+                                       else reference(x, *args, **kwargs))
+
+
+@_scalar_as_1d
+def _last_extreme_indices(x, dim, largest):
+    """Reference for cummax / cummin indices: a loop, keeping the last index of tied extremes."""
+    def along(row):
+        best, out = 0, []
+        for i, value in enumerate(row):
+            if (value >= row[best]) if largest else (value <= row[best]):
+                best = i
+            out.append(best)
+        return out
+
+    return np.apply_along_axis(along, dim, x)
+
+
+SCAN = tuple((((2, 3, 4),), {"dim": dim}) for dim in (0, 1, -1)) + (
+    (((),), {"dim": 0}), (((1,),), {"dim": -1}), (((5, 1),), {"dim": 1}))
+@_scalar_as_1d
+def _stable_order(x, dim=-1, descending=False):
+    """Reference for sort indices: Python's stable `sorted` on each row."""
+    return np.apply_along_axis(lambda row: sorted(range(len(row)), key=lambda i: -row[i] if descending else row[i]),
+                               dim, x)
+
+
+@_scalar_as_1d
+def _topk_indices(x, k, dim=-1, largest=True):
+    return _stable_order(x, dim, largest).take(range(k), axis=dim)
+
+
+def _topk_values(x, k, dim=-1, largest=True):
+    return np.take_along_axis(x, _topk_indices(x, k, dim, largest), dim) if x.ndim else x
+
+
+SORT = tuple((((3, 4),), kwargs) for kwargs in ({}, {"dim": 0}, {"descending": True}, {"dim": 0, "descending": True})) \
+    + ((((),), {}), (((2, 1, 3),), {"dim": 1}))
+TOPK = ((((3, 5),), {"k": 2}), (((3, 5),), {"k": 3, "dim": 0, "largest": False}), (((4,),), {"k": 4}),
+        (((2, 3),), {"k": 0}), (((),), {"k": 1}), (((2, 1, 3),), {"k": 1, "dim": 1}))
+
+
+SPECS += (
+    OpSpec("max_along", fn.max, lambda x, dim, keepdim=False: np.max(x, dim, keepdims=keepdim), cases=(
+        (((3, 4),), {"dim": 1}), (((3, 4),), {"dim": 0, "keepdim": True}), (((),), {"dim": 0})),
+        call=lambda x, **kwargs: fn.max(x, **kwargs).values, method=False),
+    OpSpec("min_along", fn.min, lambda x, dim, keepdim=False: np.min(x, dim, keepdims=keepdim), cases=(
+        (((3, 4),), {"dim": -1}), (((2, 3, 2),), {"dim": 1, "keepdim": True})),
+        call=lambda x, **kwargs: fn.min(x, **kwargs).values, method=False),
+    OpSpec("norm", fn.norm, lambda x, p=2, dim=None, keepdim=False: np.linalg.vector_norm(
+        x, ord=p, axis=_axis(dim), keepdims=keepdim), cases=NORM),
+    OpSpec("var_mean", fn.var_mean, _var_mean_reference(np.var), cases=REDUCTION[:5] + (
+        (((4, 3),), {"dim": 0, "correction": 0}),), method=False,
+        call=lambda x, **kwargs: fn.stack(fn.var_mean(x, **kwargs))),
+    OpSpec("std_mean", fn.std_mean, _var_mean_reference(np.std), cases=REDUCTION[:5] + (
+        (((4, 3),), {"dim": 0, "correction": 2}),), method=False,
+        call=lambda x, **kwargs: fn.stack(fn.std_mean(x, **kwargs))),
+    OpSpec("cumsum", scans.cumsum, _scalar_as_1d(lambda x, dim: np.cumsum(x, dim)), cases=SCAN),
+    OpSpec("cumprod", scans.cumprod, _scalar_as_1d(lambda x, dim: np.cumprod(x, dim)), cases=SCAN),
+    OpSpec("logcumsumexp", scans.logcumsumexp, _scalar_as_1d(lambda x, dim: np.log(np.cumsum(np.exp(x), dim))),
+           cases=SCAN),
+    OpSpec("cummax", scans.cummax, _scalar_as_1d(lambda x, dim: np.maximum.accumulate(x, dim)), cases=SCAN,
+           call=lambda x, dim: scans.cummax(x, dim).values),
+    OpSpec("cummin", scans.cummin, _scalar_as_1d(lambda x, dim: np.minimum.accumulate(x, dim)), cases=SCAN,
+           call=lambda x, dim: scans.cummin(x, dim).values),
+    OpSpec("cummax_indices", scans.cummax, lambda x, dim: _last_extreme_indices(x, dim=dim, largest=True), cases=SCAN,
+           call=lambda x, dim: scans.cummax(x, dim).indices, differentiable=False, method=False),
+    OpSpec("cummin_indices", scans.cummin, lambda x, dim: _last_extreme_indices(x, dim=dim, largest=False),
+           cases=SCAN, call=lambda x, dim: scans.cummin(x, dim).indices, differentiable=False, method=False),
+    OpSpec("sort", sorting.sort, _scalar_as_1d(lambda x, dim=-1, descending=False: np.take_along_axis(
+        x, _stable_order(x, dim, descending), dim)), cases=SORT,
+        call=lambda x, **kwargs: sorting.sort(x, **kwargs).values),
+    OpSpec("argsort", sorting.argsort, _stable_order, cases=SORT, differentiable=False),
+    OpSpec("topk", sorting.topk, _topk_values, cases=TOPK, call=lambda x, **kwargs: sorting.topk(x, **kwargs).values),
+    OpSpec("topk_indices", sorting.topk, _topk_indices, cases=TOPK, differentiable=False, method=False,
+           call=lambda x, **kwargs: sorting.topk(x, **kwargs).indices),
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}

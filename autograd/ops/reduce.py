@@ -3,6 +3,7 @@ import numpy as np
 
 from ..arrays import share_of_extremes, sum_leading
 from ..function import Function
+from .elementwise import Abs
 
 
 def kept_shape(shape, axis):
@@ -116,3 +117,60 @@ class Prod(Function):
     def backward(self, xp, grad, x):
         axis = self.options["axis"]
         return (xp.reshape(grad, kept_shape(self.shape, axis)) * xp.prod_of_others(x, axis),)
+
+
+def _count(shape, axis):
+    return int(np.prod(shape if axis is None else [shape[a] for a in axis]))
+
+
+class Var(Function):
+    """Variance over `axis`, dividing by max(0, n - correction): nan or inf where that is 0, as
+    PyTorch. The gradient, as PyTorch's, is 2 (x - mean) / (n - correction)."""
+
+    def forward(self, x, axis, correction, keepdims):
+        count = _count(x.shape, axis)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centred = x - x.sum(axis=axis, keepdims=True) / count
+            return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(0, count - correction)
+
+    def backward(self, xp, grad, x):
+        axis, correction = self.options["axis"], self.options["correction"]
+        count = _count(x.shape, axis)
+        if not self.options["keepdims"]:
+            grad = xp.reshape(grad, kept_shape(x.shape, axis))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = float(np.divide(2.0, count - correction))
+            return ((x - xp.sum(x, axis, True) / count) * (grad * scale),)
+
+
+class VectorNorm(Function):
+    """(sum |x|^ord)^(1/ord) over `axis`, as torch.linalg.vector_norm: ord inf / -inf give the
+    largest / smallest |x|, ord 0 the count of nonzeros. Where x or the norm is 0 the gradient
+    is 0, as PyTorch's; tied extremes of ord +-inf share it evenly."""
+
+    saves_output = True
+
+    def forward(self, x, ord, axis, keepdims):
+        size = np.abs(x)
+        if ord in (np.inf, -np.inf):
+            return (np.max if ord > 0 else np.min)(size, axis=axis, keepdims=keepdims)
+        if ord == 0:
+            return np.sum(size != 0, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        if ord == 2:
+            return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+        with np.errstate(divide="ignore"):  # |0| ** -1: the norm is 0 then, as PyTorch's
+            return np.sum(size ** ord, axis=axis, keepdims=keepdims) ** (1 / ord)
+
+    def backward(self, xp, grad, x, out):
+        ord, axis = self.options["ord"], self.options["axis"]
+        if ord == 0:
+            return (None,)
+        if not self.options["keepdims"]:
+            grad, out = xp.reshape(grad, kept_shape(x.shape, axis)), xp.reshape(out, kept_shape(x.shape, axis))
+        size = xp.primitive(Abs, x)
+        if ord in (np.inf, -np.inf):
+            return (xp.sign(x) * xp.share_of_extremes(size, axis, ord > 0) * grad,)
+        nonzero = x != 0
+        scaled = xp.where(nonzero, xp.sign(x) * xp.where(nonzero, size, 1.0) ** (ord - 1), 0.0)
+        norm_nonzero = out != 0
+        return (xp.where(norm_nonzero, scaled * (grad / xp.where(norm_nonzero, out, 1.0) ** (ord - 1)), 0.0),)
