@@ -56,7 +56,9 @@ def soak(compiled):
 
 @pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
 def test_ten_thousand_steps_hold_what_the_first_thousand_held(compiled):
-    ((ours_early, count_early, caches_early), state_early), ((ours, count, caches), state), step, losses = soak(compiled)
+    early, end, step, losses = soak(compiled)
+    (ours_early, count_early, caches_early), state_early = early
+    (ours, count, caches), state = end
     assert ours == ours_early, f"objects of this library changed: {ours - ours_early} more, {ours_early - ours} fewer"
     assert caches == caches_early
     assert state == state_early == 4   # Adam's state: one entry per parameter

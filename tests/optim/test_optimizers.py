@@ -1,5 +1,6 @@
 """Optimisers: first steps against hand-computed numbers, trajectories against PyTorch's
-(recorded by tests/fixtures/make_run_fixtures.py), the fused kernels against their numpy references, parameter groups and state dicts."""
+(recorded by tests/fixtures/make_run_fixtures.py), the fused kernels against their numpy
+references, parameter groups and state dicts."""
 import numpy as np
 import pytest
 
