@@ -1,7 +1,8 @@
 """A soak test: 10,000 training steps of a tiny model, eager and compiled, hold the same objects
 at the end as after the first thousand steps. Counts, not times: the Python objects of every
 type that autograd, nn and optim define, all objects the collector tracks, the wrapped-number
-tables, the optimiser's state, the hooks queued on the engine and the compiler's plans."""
+tables, the bounded array caches, the optimiser's state, the hooks queued on the engine and the
+compiler's plans."""
 import collections
 import gc
 
@@ -11,7 +12,8 @@ import pytest
 import autograd as ag
 import nn
 import optim
-from autograd import api, engine
+from autograd import api, arrays, engine
+from optim.kernels import jit as optim_jit
 
 STEPS, CHECKPOINT = 10_000, 1_000
 PACKAGES = ("autograd", "nn", "optim")
@@ -25,7 +27,9 @@ def census():
     ours = collections.Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in objects
                                if str(type(o).__module__).split(".")[0] in PACKAGES)
     caches = {"wrapped numbers": {str(dtype): len(table) for dtype, table in api._WRAPPED.items()},
-              "queued hooks": len(engine._queued)}
+              "queued hooks": len(engine._queued),
+              "bounded caches": [cache.cache_info().currsize for cache in (
+                  arrays._ones, optim_jit._coefficients, optim_jit._adam_coefficients)]}
     return ours, len(objects), caches
 
 
