@@ -39,3 +39,7 @@ from .function import Function
 from .compiler import capture_as_call, compile  # noqa: A004  (as torch.compile)
 
 __version__ = "0.1.0"
+# nn and optim look for this mark: HIPS autograd on the package index has the same import name.
+__tapegrad__ = True
+from .name_clash import warn_if_mixed  # noqa: E402
+warn_if_mixed()

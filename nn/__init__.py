@@ -7,6 +7,16 @@
 >>> model[0].weight.grad.shape
 (64, 784)
 """
+# Another package named autograd (HIPS autograd) can stand where this library's autograd should.
+import autograd as _autograd
+
+if not getattr(_autograd, "__tapegrad__", False):
+    raise ImportError(f"{__name__} needs tapegrad's autograd, but the autograd found at "
+                      f"{getattr(_autograd, '__file__', None) or _autograd.__path__[0]} is another package of that "
+                      "name (HIPS autograd, installed over tapegrad's or uninstalled from the same directory). Use a "
+                      "separate virtual environment, or `pip uninstall autograd` and then reinstall tapegrad.")
+del _autograd
+
 from . import diagnostics, functional, init, landscapes, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, NoisyReLU, PReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from .activation import CELU, GELU, SELU, Hardsigmoid, Hardtanh, SiLU, Softsign

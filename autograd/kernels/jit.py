@@ -67,7 +67,8 @@ def _softmax_cross_entropy(logits, target, ignore_index, loss, dlogits):
             total += e
         for c in range(classes):
             dlogits[r, c] /= total
-        loss[r] = np.log(total) + peak - logits[r, target[r]]
+        # (peak + log(total)) first would lose log(total) to rounding at logits near the float maximum
+        loss[r] = np.log(total) + (peak - logits[r, target[r]])
         dlogits[r, target[r]] -= 1
     return -1
 

@@ -1,10 +1,11 @@
 """Layers: values against numpy, gradients against central differences, train/eval behaviour
-against PyTorch's definitions (and PyTorch itself when it is installed)."""
+against PyTorch's definitions and PyTorch's batch norm (recorded by tests/fixtures/make_run_fixtures.py)."""
 import numpy as np
 import pytest
 
 import autograd as ag
 import nn
+from tests.fixtures import runs
 
 
 def f64(module):
@@ -223,23 +224,9 @@ def test_batch_norm_bad_input(make, shape, message):
 
 
 def test_batch_norm_matches_pytorch():
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(13)
-    ours, theirs = f64(nn.BatchNorm1d(4, momentum=0.3)), torch.nn.BatchNorm1d(4, momentum=0.3).double()
-    for _ in range(3):
-        x = rng.standard_normal((7, 4)) * 2 + 1
-        x_ours = ag.tensor(x, dtype=ag.float64, requires_grad=True)
-        x_theirs = torch.tensor(x, requires_grad=True)
-        out_ours, out_theirs = ours(x_ours), theirs(x_theirs)
-        np.testing.assert_allclose(out_ours.data, out_theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
-        (out_ours * ag.tensor(np.arange(28.0).reshape(7, 4))).sum().backward()
-        (out_theirs * torch.arange(28.0, dtype=torch.float64).reshape(7, 4)).sum().backward()
-        np.testing.assert_allclose(x_ours.grad.data, x_theirs.grad.numpy(), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-12)
-    ours.eval(), theirs.eval()
-    x = rng.standard_normal((5, 4))
-    np.testing.assert_allclose(ours(ag.tensor(x, dtype=ag.float64)).data, theirs(torch.tensor(x)).detach().numpy(),
-                               rtol=1e-10)
+    ours = runs.batch_norm("tapegrad")
+    for key, value in ours.items():
+        np.testing.assert_allclose(value, runs.recorded(f"batch_norm/{key}"), rtol=1e-9, atol=1e-12, err_msg=key)
 
 
 @pytest.mark.parametrize("large_weight", [0, 10 ** 9], ids=["column-major input gradient", "row-major"])

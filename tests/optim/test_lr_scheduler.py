@@ -1,4 +1,5 @@
-"""Learning-rate schedules against their closed forms, PyTorch, and hand-traced plateaus."""
+"""Learning-rate schedules against their closed forms, hand-traced plateaus, and PyTorch's schedules
+(recorded by tests/fixtures/make_run_fixtures.py)."""
 import math
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 import autograd as ag
 import optim
 from optim import lr_scheduler
+from tests.fixtures import runs
 
 
 def rates(make, epochs=12, lr=0.5, groups=1):
@@ -20,33 +22,24 @@ def rates(make, epochs=12, lr=0.5, groups=1):
     return np.array(seen)
 
 
-SCHEDULES = [
-    ("StepLR", dict(step_size=3, gamma=0.5), lambda base, e: base * 0.5 ** (e // 3)),
-    ("ExponentialLR", dict(gamma=0.9), lambda base, e: base * 0.9 ** e),
-    ("CosineAnnealingLR", dict(T_max=10, eta_min=0.01),
-     lambda base, e: 0.01 + (base - 0.01) * (1 + math.cos(math.pi * e / 10)) / 2),
-    ("LambdaLR", dict(lr_lambda=lambda e: 1 / (1 + e)), lambda base, e: base / (1 + e)),
-]
+FORMULAS = {
+    "StepLR": lambda base, e: base * 0.5 ** (e // 3),
+    "ExponentialLR": lambda base, e: base * 0.9 ** e,
+    "CosineAnnealingLR": lambda base, e: 0.01 + (base - 0.01) * (1 + math.cos(math.pi * e / 10)) / 2,
+    "LambdaLR": lambda base, e: base / (1 + e),
+}
 
 
-@pytest.mark.parametrize("name, kwargs, formula", SCHEDULES, ids=[s[0] for s in SCHEDULES])
-def test_schedules_follow_their_formula_in_every_group(name, kwargs, formula):
-    seen = rates(lambda opt: getattr(lr_scheduler, name)(opt, **kwargs), groups=2)
-    expected = [[formula(0.5, e), formula(1.0, e)] for e in range(12)]
+@pytest.mark.parametrize("name", runs.SCHEDULES)
+def test_schedules_follow_their_formula_in_every_group(name):
+    seen = rates(lambda opt: getattr(lr_scheduler, name)(opt, **runs.SCHEDULES[name]), groups=2)
+    expected = [[FORMULAS[name](0.5, e), FORMULAS[name](1.0, e)] for e in range(12)]
     np.testing.assert_allclose(seen, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("name, kwargs, formula", SCHEDULES, ids=[s[0] for s in SCHEDULES])
-def test_schedules_match_pytorch(name, kwargs, formula):
-    torch = pytest.importorskip("torch")
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.5)
-    scheduler = getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
-    theirs = []
-    for _ in range(12):
-        theirs.append(scheduler.get_last_lr())
-        opt.step()
-        scheduler.step()
-    np.testing.assert_allclose(rates(lambda o: getattr(lr_scheduler, name)(o, **kwargs)), theirs, rtol=1e-12)
+@pytest.mark.parametrize("name", runs.SCHEDULES)
+def test_schedules_match_pytorch(name):
+    np.testing.assert_allclose(runs.schedule("tapegrad", name), runs.recorded(f"schedule/{name}"), rtol=1e-12)
 
 
 def plateau_rates(losses, **kwargs):
@@ -72,17 +65,7 @@ def test_reduce_on_plateau_respects_min_lr_and_max_mode():
 
 
 def test_reduce_on_plateau_matches_pytorch():
-    torch = pytest.importorskip("torch")
-    losses = list(np.random.default_rng(0).uniform(0.5, 1.0, 40))
-    kwargs = dict(patience=2, factor=0.5, cooldown=1, threshold=0.01, min_lr=0.01)
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
-    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
-    theirs = []
-    for loss in losses:
-        opt.step()
-        scheduler.step(loss)
-        theirs.append(opt.param_groups[0]["lr"])
-    assert plateau_rates(losses, **kwargs) == pytest.approx(theirs)
+    assert list(runs.plateau("tapegrad")) == pytest.approx(runs.recorded("plateau/rates"))
 
 
 def test_scheduler_state_dict_round_trip():

@@ -1,5 +1,6 @@
-"""Optimisers: first steps against hand-computed numbers, trajectories against PyTorch, the
-fused kernels against their numpy references, parameter groups and state dicts."""
+"""Optimisers: first steps against hand-computed numbers, trajectories against PyTorch's
+(recorded by tests/fixtures/make_run_fixtures.py), the fused kernels against their numpy
+references, parameter groups and state dicts."""
 import numpy as np
 import pytest
 
@@ -7,6 +8,7 @@ import autograd as ag
 import optim
 from optim import kernels
 from optim.kernels import jit, reference
+from tests.fixtures import runs
 
 
 def quadratic_steps(make, steps, start=(1.0, -2.0), scale=(1.0, 3.0)):
@@ -92,50 +94,17 @@ def test_adamw_decays_the_weights_outside_the_moments():
     np.testing.assert_allclose(w.data, 2 * 0.95 ** 3)
 
 
-CONFIGS = [
-    ("SGD", dict(lr=0.05)), ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.2, weight_decay=0.01)),
-    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
-    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.1)),
-    ("RMSprop", dict(lr=0.01)), ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
-    ("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, betas=(0.8, 0.95), weight_decay=0.1)),
-    ("AdamW", dict(lr=0.01)), ("AdamW", dict(lr=0.01, weight_decay=0.3)),
-]
+@pytest.mark.parametrize("index", range(len(runs.OPTIMIZERS)), ids=runs.OPTIMIZER_IDS)
+def test_trajectories_match_pytorch(index):
+    name, kwargs = runs.OPTIMIZERS[index]
+    np.testing.assert_allclose(runs.trajectory("tapegrad", name, kwargs), runs.recorded(f"trajectory/{index}"),
+                               rtol=1e-10, atol=1e-12)
 
 
-def trajectory(library, name, kwargs, steps=25, dtype="float64"):
-    """A small net's weights after each step of optimiser `name`, in autograd or PyTorch."""
-    rng = np.random.default_rng(0)
-    w0, x, a = rng.standard_normal((5, 4)), rng.standard_normal((8, 5)), rng.standard_normal((4, 3))
-    if library == "torch":
-        import torch
-
-        w = torch.tensor(w0, requires_grad=True)
-        x, a = torch.tensor(x), torch.tensor(a)
-        opt = getattr(torch.optim, name)([w], **kwargs)
-    else:
-        w = ag.tensor(w0, dtype=dtype, requires_grad=True)
-        x, a = ag.tensor(x, dtype=dtype), ag.tensor(a, dtype=dtype)
-        opt = getattr(optim, name)([w], **kwargs)
-    path = []
-    for _ in range(steps):
-        opt.zero_grad()
-        ((x @ w).tanh() @ a).pow(2).mean().backward()
-        opt.step()
-        path.append(np.array(w.detach().numpy() if library == "torch" else w.data, dtype=np.float64))
-    return np.array(path)
-
-
-@pytest.mark.parametrize("name, kwargs", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
-def test_trajectories_match_pytorch(name, kwargs):
-    pytest.importorskip("torch")
-    ours, theirs = trajectory("autograd", name, kwargs), trajectory("torch", name, kwargs)
-    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
-
-
-@pytest.mark.parametrize("name, kwargs", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+@pytest.mark.parametrize("name, kwargs", runs.OPTIMIZERS, ids=runs.OPTIMIZER_IDS)
 def test_float32_trajectories_follow_float64(name, kwargs):
-    np.testing.assert_allclose(trajectory("autograd", name, kwargs, dtype="float32"),
-                               trajectory("autograd", name, kwargs), atol=2e-4)
+    np.testing.assert_allclose(runs.trajectory("tapegrad", name, kwargs, dtype="float32"),
+                               runs.trajectory("tapegrad", name, kwargs), atol=2e-4)
 
 
 # --- the fused kernels against their references ------------------------------------------------
