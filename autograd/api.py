@@ -5,6 +5,7 @@ operators (`==`, `&`, ...) and methods such as `x.float()` are defined here too 
 `registry.py`. Softmax, logsumexp, mean, var and friends are compositions of primitives, so they
 need no gradient code of their own.
 """
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -550,22 +551,61 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(t, dim) for t in tensors], dim)
 
 
-def pad(x, pad, value=0.0):
-    """Constant padding as `torch.nn.functional.pad`: `pad` lists (before, after) pairs starting
-    from the last dim, e.g. (1, 1) pads the last dim by one on each side.
+PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(x, pad, mode="constant", value=0.0):
+    """Padding as `torch.nn.functional.pad`: `pad` lists (before, after) pairs starting from the
+    last dim, e.g. (1, 1) pads the last dim by one on each side; negative amounts crop. `mode` is
+    "constant" (with `value`), "reflect" (mirrored about the edge element), "replicate" (the edge
+    element repeated) or "circular" (wrapped around).
 
     >>> import autograd as ag
     >>> ag.pad(ag.ones(2), (1, 2)).tolist()
     [0.0, 1.0, 1.0, 0.0, 0.0]
+    >>> ag.pad(ag.tensor([1.0, 2.0, 3.0]), (2, 1), mode="reflect").tolist()
+    [3.0, 2.0, 1.0, 2.0, 3.0, 2.0]
     """
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: {pad} must hold (before, after) pairs for at most {x.ndim} dims")
-    if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative padding {pad} is not supported")
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {PAD_MODES}, got {mode!r}")
     pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
     widths = tuple([(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1])
-    return ops.Pad.apply(x, widths=widths, value=value)
+    for size, (before, after) in zip(x.shape, widths):
+        if size + before + after < 0:
+            raise ValueError(f"pad: {pad} crops a dim of size {size} below zero")
+    if mode == "constant":
+        grown = tuple((builtins.max(before, 0), builtins.max(after, 0)) for before, after in widths)
+        if any(before or after for before, after in grown):
+            x = ops.Pad.apply(x, widths=grown, value=value)
+        crop = tuple(slice(-builtins.min(before, 0), n + builtins.min(after, 0))
+                     for (before, after), n in zip(widths, x.shape))
+        return getitem(x, crop) if any(before < 0 or after < 0 for before, after in widths) else x
+    for axis, (size, (before, after)) in enumerate(zip(x.shape, widths)):
+        if before or after:
+            x = getitem(x, (slice(None),) * axis + (_padded_positions(size, before, after, mode),))
+    return x
+
+
+def _padded_positions(size, before, after, mode):
+    """Which element of a dim of `size` each position of its padded version copies; negative
+    amounts crop (as PyTorch: after reflecting or replicating, before wrapping around)."""
+    if mode == "circular":  # what is left after cropping, wrapped around
+        start = builtins.max(-before, 0)
+        kept = size - start - builtins.max(-after, 0)
+        if builtins.max(before, after) > kept:
+            raise ValueError(f"pad: circular padding of {(before, after)} needs a dim of at least that size, got "
+                             f"{kept} after cropping")
+        return start + np.arange(-builtins.max(before, 0), kept + builtins.max(after, 0)) % kept
+    # reflected about, or repeating, the edges of the whole dim, then cropped
+    if mode == "reflect" and builtins.max(before, after) >= size or size == 0:
+        raise ValueError(f"pad: {mode} padding of {(before, after)} needs a dim larger than that, got size {size}")
+    positions = np.arange(-before, size + after)
+    if mode == "reflect":
+        return np.abs(size - 1 - np.abs(positions - (size - 1)))
+    return np.clip(positions, 0, size - 1)
 
 
 def normalise_index(index):

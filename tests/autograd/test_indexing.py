@@ -1,0 +1,163 @@
+"""The indexing and shape functions beyond what the registry checks: results whose shape depends
+on values (nonzero, masked_select), tuples of pieces (split, chunk), einsum's parsing, gradients
+at ties and zeros worked by hand, and the errors each raises."""
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.compiler import CompileWarning
+
+
+def _float64(values, requires_grad=True):
+    return ag.tensor(np.asarray(values, dtype=np.float64), requires_grad=requires_grad)
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 1, 3), (5,)])
+def test_nonzero_lists_coordinates_in_row_major_order(shape):
+    values = np.random.default_rng(0).integers(0, 2, shape).astype(np.float64)
+    rows = ag.nonzero(ag.tensor(values))
+    assert rows.dtype == ag.int64
+    np.testing.assert_array_equal(rows.data, np.argwhere(values))
+    columns = ag.nonzero(ag.tensor(values), as_tuple=True)
+    assert len(columns) == len(shape)
+    for column, expected in zip(columns, np.nonzero(values)):
+        np.testing.assert_array_equal(column.data, expected)
+
+
+def test_nonzero_of_a_scalar():
+    assert ag.nonzero(ag.tensor(5.0)).shape == (1, 0)
+    assert ag.nonzero(ag.tensor(0.0)).shape == (0, 0)
+    assert [c.tolist() for c in ag.nonzero(ag.tensor(5.0), as_tuple=True)] == [[0]]
+
+
+@pytest.mark.parametrize("x_shape, mask_shape", [((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (2, 4)), ((), (3,))])
+def test_masked_select_values_and_gradient(x_shape, mask_shape):
+    rng = np.random.default_rng(1)
+    x, mask = rng.standard_normal(x_shape), rng.random(mask_shape) < 0.5
+    selected = np.broadcast_to(x, np.broadcast_shapes(x_shape, mask_shape))[np.broadcast_to(mask, np.broadcast_shapes(
+        x_shape, mask_shape))]
+    tensor = _float64(x)
+    result = ag.masked_select(tensor, ag.tensor(mask))
+    np.testing.assert_array_equal(result.data, selected)
+    assert ag.gradcheck(lambda t: ag.masked_select(t, ag.tensor(mask)), (tensor,))
+
+
+def test_masked_select_and_nonzero_run_eagerly_under_compile():
+    """Their result's shape depends on values: a replay could not follow, so compile gives up."""
+    def step(x):
+        return ag.masked_select(x, x > 0).sum() + ag.nonzero(x).shape[0]
+
+    compiled = ag.compile(step)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for values in ([1.0, -1.0, 2.0], [3.0, 4.0, -5.0], [-1.0, -2.0, 6.0]):
+            assert compiled(ag.tensor(values)).item() == step(ag.tensor(values)).item()
+    assert any(issubclass(w.category, CompileWarning) for w in caught)
+
+
+@pytest.mark.parametrize("size, sections, expected", [
+    (5, 2, [2, 2, 1]), (6, 3, [3, 3]), (2, 5, [2]), (6, [1, 0, 5], [1, 0, 5])])
+def test_split_piece_sizes(size, sections, expected):
+    x = _float64(np.arange(2.0 * size).reshape(2, size))
+    pieces = ag.split(x, sections, dim=1)
+    assert [p.shape[1] for p in pieces] == expected
+    np.testing.assert_array_equal(ag.cat(list(pieces), 1).data, x.data)
+
+
+@pytest.mark.parametrize("size, chunks, expected", [(5, 3, [2, 2, 1]), (5, 4, [2, 2, 1]), (6, 4, [2, 2, 2]),
+                                                    (2, 5, [1, 1]), (7, 1, [7])])
+def test_chunk_sizes_as_torch(size, chunks, expected):
+    assert [p.shape[0] for p in ag.chunk(ag.zeros(size), chunks)] == expected
+
+
+def test_scatter_reduce_prod_gradient_with_zeros():
+    """prod of (x=2, 0, 3) at target 0 and (x=0, 0) at target 1: the one zero at target 0 gets the
+    product of the others (6), the others 0; two zeros at target 1 give both 0."""
+    x, src = _float64([2.0, 0.0]), _float64([0.0, 3.0, 0.0])
+    out = ag.scatter_reduce(x, 0, ag.tensor([0, 0, 1]), src, "prod")
+    assert out.tolist() == [0.0, 0.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    assert src.grad.tolist() == [6.0, 0.0, 0.0]
+
+
+def test_scatter_reduce_amax_ties_share_the_gradient():
+    x, src = _float64([1.0, 5.0]), _float64([1.0, 1.0, 4.0])
+    out = ag.scatter_reduce(x, 0, ag.tensor([0, 0, 1]), src, "amax")
+    assert out.tolist() == [1.0, 5.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [1 / 3, 1.0]
+    assert src.grad.tolist() == [1 / 3, 1 / 3, 0.0]
+
+
+def test_gather_and_scatter_add_are_each_others_gradient():
+    x = _float64(np.arange(6.0).reshape(2, 3))
+    index = ag.tensor([[2, 2], [0, 1]])
+    ag.gather(x, 1, index).sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0, 2.0], [1.0, 1.0, 0.0]]
+
+
+@pytest.mark.parametrize("equation, shapes", [
+    ("ij,jk->ik", ((2, 3), (4, 2))), ("ij->k", ((2, 3),)), ("ii->i", ((2, 3),)), ("ij,jk", ((2, 3),)),
+    ("ij->ii", ((2, 3),)), ("i.j->ij", ((2, 3),)), ("ijk->ij", ((2, 3),)), ("i,i->i", ((2,), (3,)))])
+def test_einsum_rejects_bad_equations(equation, shapes):
+    with pytest.raises(ValueError, match="einsum"):
+        ag.einsum(equation, *[ag.ones(*shape) for shape in shapes])
+
+
+def test_einsum_takes_a_list_of_operands():
+    a, b = ag.ones(2, 3), ag.ones(3)
+    assert ag.einsum("ij,j->i", [a, b]).tolist() == [3.0, 3.0]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: ag.gather(ag.ones(2, 3), 2, ag.tensor([[0]])), ValueError, r"gather: dim 2 is out of range .* 2 dims"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, [[0.5]]), ValueError, r"gather: index must hold integers, got dtype float64"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, ag.tensor([[0.0]])), ValueError, r"index must be an int64 tensor, got "
+                                                                          r"dtype float32"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, ag.tensor([True])), ValueError, r"index must be an int64 tensor, got "
+                                                                        r"dtype bool"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, ag.tensor([[3]])), IndexError,
+     r"gather: index 3 is out of bounds for dimension 1 with size 3"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, ag.tensor([[-1]])), IndexError, r"index -1 is out of bounds"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, ag.tensor([0])), ValueError, r"as many dims .* index \(1,\) for input "
+                                                                      r"\(2, 3\)"),
+    (lambda: ag.gather(ag.ones(2, 3), 1, ag.tensor([[0], [0], [0]])), ValueError, r"\(3, 1\) is larger .* \(2, 3\)"),
+    (lambda: ag.scatter_add(ag.ones(2, 3), 0, ag.tensor([[0, 1]]), ag.ones(1, 1)), ValueError,
+     r"index of shape \(1, 2\) does not fit in src of shape \(1, 1\)"),
+    (lambda: ag.scatter_add(ag.ones(2, 3), 0, ag.tensor([[0, 1]]), ag.ones(1, 2, dtype=ag.float64)), ValueError,
+     r"src must have the input's dtype float32, got float64"),
+    (lambda: ag.scatter(ag.ones(3), 0, ag.tensor([0])), ValueError, r"exactly one of src .* and value"),
+    (lambda: ag.scatter_reduce(ag.ones(3), 0, ag.tensor([0]), ag.ones(1), "max"), ValueError,
+     r"reduce must be one of .*'max'"),
+    (lambda: ag.index_select(ag.ones(2, 3), 1, ag.tensor([[0]])), ValueError, r"0-d or 1-d, got shape \(1, 1\)"),
+    (lambda: ag.index_select(ag.ones(2, 3), 0, ag.tensor([2])), IndexError, r"index 2 is out of bounds for "
+                                                                            r"dimension 0 with size 2"),
+    (lambda: ag.masked_fill(ag.ones(2, 3), ag.ones(2, 3), 0.0), ValueError, r"mask must be boolean, got dtype "
+                                                                            r"float32"),
+    (lambda: ag.masked_fill(ag.ones(2, 3), ag.tensor([True, False]), 0.0), ValueError,
+     r"mask of shape \(2,\) does not broadcast with input of shape \(2, 3\)"),
+    (lambda: ag.masked_fill(ag.ones(2, 3), ag.tensor([True] * 3), ag.ones(2)), ValueError, r"0-d tensor, got shape"),
+    (lambda: ag.masked_select(ag.ones(2, 3), ag.tensor([True, False])), ValueError, r"does not broadcast"),
+    (lambda: ag.tril(ag.ones(3)), ValueError, r"tril needs a tensor of at least 2 dims, got shape \(3,\)"),
+    (lambda: ag.diagonal(ag.ones(2, 3), 0, 1, -1), ValueError, r"dim1 and dim2 name the same dim 1"),
+    (lambda: ag.flip(ag.ones(2, 3), 2), ValueError, r"flip: dim 2 is out of range"),
+    (lambda: ag.roll(ag.ones(2, 3), (1, 2), 0), ValueError, r"shifts \(1, 2\) and dims \(0,\)"),
+    (lambda: ag.ones(2, 3).repeat(2), ValueError, r"at least one per dim of shape \(2, 3\)"),
+    (lambda: ag.repeat_interleave(ag.ones(3), ag.tensor([1, 2])), ValueError, r"one or 3 of them"),
+    (lambda: ag.ones(5).unfold(0, 6, 1), ValueError, r"size 6 must be in \[0, 5\]"),
+    (lambda: ag.ones(5).unfold(0, 2, 0), ValueError, r"step 0 positive"),
+    (lambda: ag.unflatten(ag.ones(2, 6), 1, (4, -1)), ValueError, r"sizes \(4, -1\) do not make up dim 1"),
+    (lambda: ag.narrow(ag.ones(5), 0, 6, 1), IndexError, r"start 6 is out of bounds for dimension 0 with size 5"),
+    (lambda: ag.narrow(ag.ones(5), 0, 3, 3), ValueError, r"start 3 \+ length 3 exceeds dimension 0 with size 5"),
+    (lambda: ag.split(ag.ones(5), [2, 2]), ValueError, r"sections \(2, 2\) do not add up to dim 0 of size 5"),
+    (lambda: ag.chunk(ag.ones(5), 0), ValueError, r"chunks must be positive, got 0"),
+    (lambda: ag.pad(ag.ones(1, 3), (3, 0), mode="reflect"), ValueError, r"reflect padding of \(3, 0\) .* size 3"),
+    (lambda: ag.pad(ag.ones(1, 3), (1, 0), mode="wrap"), ValueError, r"mode must be one of .*'wrap'"),
+    (lambda: ag.pad(ag.ones(1, 3), (-2, -2)), ValueError, r"crops a dim of size 3 below zero"),
+])
+def test_bad_input_raises_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
