@@ -633,13 +633,44 @@ def normalise_index(index):
 def getitem(x, index):
     """x[index] with ints, slices, None, Ellipsis, boolean masks and integer arrays.
 
-    Repeated integer indices accumulate their gradients.
+    Result dims are ordered as PyTorch orders them: index arrays that are next to each other once
+    the ints are applied put their broadcast dims in their place (numpy counts ints as index
+    arrays too, and would move them to the front in `x[0, :, idx]`). Repeated integer indices
+    accumulate their gradients.
+
+    >>> import autograd as ag
+    >>> ag.zeros(2, 3, 4)[0, :, [1, 2]].shape
+    (3, 2)
     """
     index = normalise_index(index)
     try:
+        if _ints_split_arrays(index):
+            ints_first = tuple(part if _is_int(part) else slice(None) if isinstance(part, np.ndarray) else part
+                               for part in index)
+            rest = tuple(part if isinstance(part, np.ndarray) or part is Ellipsis else slice(None)
+                         for part in index if not _is_int(part))
+            return ops.Index.apply(ops.Index.apply(x, index=ints_first), index=rest)
         return ops.Index.apply(x, index=index)
     except IndexError as error:
-        raise IndexError(f"{error} (indexing a tensor of shape {x.shape})") from None
+        raise IndexError(f"{str(error).replace('for axis', 'for dimension')} (indexing a tensor of shape "
+                         f"{x.shape})") from None
+
+
+def _is_int(part):
+    return isinstance(part, (int, np.integer))
+
+
+def _ints_split_arrays(index):
+    """Whether numpy would see `index`'s arrays as apart only because of ints beside them: PyTorch
+    applies ints first, so its arrays are next to each other where numpy's are not."""
+    arrays = [i for i, part in enumerate(index) if isinstance(part, np.ndarray)]
+    if not arrays or not any(_is_int(part) for part in index):
+        return False
+    advanced = [i for i, part in enumerate(index) if isinstance(part, np.ndarray) or _is_int(part)]
+    torch_apart = any(not (isinstance(part, np.ndarray) or _is_int(part)) for part in index[arrays[0]:arrays[-1]])
+    numpy_apart = any(not (isinstance(part, np.ndarray) or _is_int(part))
+                      for part in index[advanced[0]:advanced[-1]])
+    return numpy_apart and not torch_apart
 
 
 def setitem(x, index, value):
