@@ -25,6 +25,27 @@ def coordinates(index, axis):
     return tuple(grid)
 
 
+BINCOUNT_FROM = 1024  # elements added; below it np.add.at is as fast or faster
+
+
+def add_at(x, where, src):
+    """A copy of x with src added at the numpy index `where` (repeats add up): `bincount_add`
+    for floats from BINCOUNT_FROM elements, `np.add.at` otherwise."""
+    if x.dtype.kind == "f" and np.size(src) >= BINCOUNT_FROM:
+        return bincount_add(x, where, src)
+    out = x.copy()
+    np.add.at(out, where, src)
+    return out
+
+
+def bincount_add(x, where, src):
+    """`add_at` for floats as a weighted `bincount` over flat positions, summing in float64: 1.4x
+    faster than `np.add.at` at 2,000 elements and 3-10x from 10^5 (benchmarks/bench_indexing.py)."""
+    flat = np.ravel_multi_index(where, x.shape)
+    sums = np.bincount(flat.ravel(), np.broadcast_to(src, flat.shape).ravel(), x.size)
+    return x + sums.reshape(x.shape).astype(x.dtype, copy=False)
+
+
 def _array(x):
     """A backward's input as an array: under create_graph the inputs are Tensors."""
     return x.data if isinstance(x, Tensor) else x
@@ -45,9 +66,7 @@ class ScatterAdd(Function):
     """A copy of x with src (index's shape) added at `coordinates(index, axis)`; repeats add up."""
 
     def forward(self, x, index, src, axis):
-        out = x.copy()
-        np.add.at(out, coordinates(index, axis), src)
-        return out
+        return add_at(x, coordinates(index, axis), src)
 
     def backward(self, xp, grad, x, index, src):
         gathered = xp.primitive(Gather, grad, index, axis=self.options["axis"]) if self.needs(2) else None

@@ -8,6 +8,7 @@ import pytest
 
 import autograd as ag
 from autograd.compiler import CompileWarning
+from autograd.ops.index import BINCOUNT_FROM, add_at, coordinates
 
 
 def _float64(values, requires_grad=True):
@@ -97,6 +98,26 @@ def test_gather_and_scatter_add_are_each_others_gradient():
     index = ag.tensor([[2, 2], [0, 1]])
     ag.gather(x, 1, index).sum().backward()
     assert x.grad.tolist() == [[0.0, 0.0, 2.0], [1.0, 1.0, 0.0]]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+@pytest.mark.parametrize("columns", [3, BINCOUNT_FROM])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_add_at_agrees_with_numpy_add_at(dtype, columns, layout):
+    """Both of add_at's ways (np.add.at, and bincount from BINCOUNT_FROM elements) on row-major and
+    transposed (non-contiguous) arrays."""
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((columns, 4)) * 10).astype(dtype)
+    src = (rng.standard_normal((columns, 3)) * 10).astype(dtype)
+    if layout == "transposed":
+        x, src = x.T, src.T
+    index = rng.integers(0, x.shape[0], src.shape)
+    where = coordinates(index, 0)
+    expected = x.copy()
+    np.add.at(expected, where, src)
+    result = add_at(x, where, src)
+    assert result.dtype == x.dtype
+    np.testing.assert_allclose(result, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
 
 
 @pytest.mark.parametrize("equation, shapes", [
