@@ -146,21 +146,25 @@ def scatter_reduce(input, dim, index, src, reduce, include_self=True):
     if reduce not in SCATTER_REDUCTIONS:
         raise ValueError(f"scatter_reduce: reduce must be one of {SCATTER_REDUCTIONS}, got {reduce!r}")
     x, index, src, axis = _scatter_arguments(input, dim, index, src, "scatter_reduce")
-    hits = np.zeros(x.shape, np.int64)
-    np.add.at(hits, ops.index.coordinates(index.data, axis), 1)
     if reduce in ("amax", "amin"):
         out = ops.ScatterExtreme.apply(x, index, src, axis=axis, largest=reduce == "amax", include_self=include_self)
         return _shaped_like(out, input)
+    if reduce == "mean" or not include_self:
+        # how many src values land on each position: an op on index, so that a compiled replay
+        # counts the new index's
+        hits = ops.ScatterAdd.apply(np.zeros(x.shape, x.dtype), index, np.ones(index.shape, x.dtype), axis=axis)
     if not include_self:
-        x = ops.Where.apply(hits > 0, np.array(_identity(reduce), x.dtype), x)
-    if reduce in ("sum", "mean"):
-        out = ops.ScatterAdd.apply(x, index, src, axis=axis)
-        if reduce == "mean":
-            counts = np.maximum(hits + include_self, 1)
-            out = (out / counts.astype(x.dtype) if dtypes.is_floating(x.dtype)
-                   else Tensor(np.floor_divide(out.data, counts)))
-    else:
-        out = ops.ScatterProd.apply(x, index, src, axis=axis)
+        x = ops.Where.apply(api.gt(hits, 0), np.array(_identity(reduce), x.dtype), x)
+    if reduce == "prod":
+        return _shaped_like(ops.ScatterProd.apply(x, index, src, axis=axis), input)
+    out = ops.ScatterAdd.apply(x, index, src, axis=axis)
+    if reduce == "mean":
+        counts = api.clamp(hits + int(include_self), min=1)
+        if dtypes.is_floating(x.dtype):
+            out = out / counts
+        else:  # integer division rounds down, as PyTorch; no op for it, so a capture runs eagerly
+            _read(index, "scatter_reduce(reduce='mean') of integers")
+            out = Tensor(np.floor_divide(out.data, counts.data))
     return _shaped_like(out, input)
 
 
