@@ -96,7 +96,8 @@ class ScatterProd(Function):
 
     The gradient of an element is the product of the others it was multiplied with: the product
     of the nonzero ones divided by it when its target holds no zero, the product of the others when
-    it is the one zero there, and 0 when the target holds another zero.
+    it is the one zero there, and 0 when the target holds another zero. Its second derivative
+    is refused where two zeros meet, as PyTorch refuses it.
     """
 
     def forward(self, x, index, src, axis):
@@ -110,6 +111,11 @@ class ScatterProd(Function):
         where = coordinates(_array(index), axis)
         zeros = (x_data == 0).astype(np.int64)
         np.add.at(zeros, where, src_data == 0)
+        if isinstance(grad, Tensor) and np.any(zeros > 1):
+            # The first derivative is 0 there whatever the values: recorded, it would claim a
+            # second derivative of 0 where it is the product of the others.
+            raise RuntimeError("scatter_reduce: the second derivative of reduce='prod' is not supported where "
+                               "two or more zeros meet at one position (nor is it in PyTorch)")
         one = np.ones((), x_data.dtype)
         masked_x, masked_src = xp.where(x_data == 0, one, x), xp.where(src_data == 0, one, src)
         nonzero_product = xp.primitive(ScatterProd, masked_x, index, masked_src, axis=axis)

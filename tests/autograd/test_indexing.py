@@ -120,6 +120,14 @@ def test_scatter_reduce_prod_gradient_with_zeros():
     assert src.grad.tolist() == [6.0, 0.0, 0.0]
 
 
+def test_scatter_reduce_prod_refuses_a_second_derivative_where_zeros_meet():
+    src = _float64([0.0, 0.0, 2.0])
+    out = ag.scatter_reduce(ag.zeros(1, dtype=ag.float64), 0, ag.tensor([0, 0, 0]), src, "prod", include_self=False)
+    with pytest.raises(RuntimeError, match="two or more zeros meet"):
+        ag.grad(out.sum(), src, create_graph=True)
+    assert ag.grad(out.sum(), src)[0].tolist() == [0.0, 0.0, 0.0]
+
+
 def test_scatter_reduce_amax_ties_share_the_gradient():
     x, src = _float64([1.0, 5.0]), _float64([1.0, 1.0, 4.0])
     out = ag.scatter_reduce(x, 0, ag.tensor([0, 0, 1]), src, "amax")
