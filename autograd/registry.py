@@ -482,6 +482,8 @@ def _reflected(op):
 # Tensor methods that are not ops of their own name.
 METHODS = {"__setitem__": fn.setitem, "view": fn.reshape, "max": fn.max, "min": fn.min,
            "float": fn.to_float, "double": fn.to_double, "long": fn.to_long, "bool": fn.to_bool}
+# Result shapes that depend on values (ag.compile runs them eagerly): tested in test_indexing.py.
+METHODS.update(nonzero=indexing.nonzero, masked_select=indexing.masked_select)
 
 
 def _bind():

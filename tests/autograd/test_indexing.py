@@ -27,6 +27,12 @@ def test_nonzero_lists_coordinates_in_row_major_order(shape):
         np.testing.assert_array_equal(column.data, expected)
 
 
+def test_nonzero_and_masked_select_are_tensor_methods():
+    x = ag.tensor([[0.0, 2.0], [3.0, 0.0]])
+    assert x.nonzero().tolist() == [[0, 1], [1, 0]]
+    assert x.masked_select(x > 1).tolist() == [2.0, 3.0]
+
+
 def test_nonzero_of_a_scalar():
     assert ag.nonzero(ag.tensor(5.0)).shape == (1, 0)
     assert ag.nonzero(ag.tensor(0.0)).shape == (0, 0)
