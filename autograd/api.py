@@ -644,12 +644,9 @@ def getitem(x, index):
     """
     index = normalise_index(index)
     try:
-        if _ints_split_arrays(index):
-            ints_first = tuple(part if _is_int(part) else slice(None) if isinstance(part, np.ndarray) else part
-                               for part in index)
-            rest = tuple(part if isinstance(part, np.ndarray) or part is Ellipsis else slice(None)
-                         for part in index if not _is_int(part))
-            return ops.Index.apply(ops.Index.apply(x, index=ints_first), index=rest)
+        steps = _in_torch_order(index)
+        if steps is not None:
+            return ops.Index.apply(ops.Index.apply(x, index=steps[0]), index=steps[1])
         return ops.Index.apply(x, index=index)
     except IndexError as error:
         raise IndexError(f"{str(error).replace('for axis', 'for dimension')} (indexing a tensor of shape "
@@ -660,33 +657,48 @@ def _is_int(part):
     return isinstance(part, (int, np.integer))
 
 
-def _ints_split_arrays(index):
-    """Whether numpy would see `index`'s arrays as apart only because of ints beside them: PyTorch
-    applies ints first, so its arrays are next to each other where numpy's are not."""
+def _is_advanced(part):
+    return isinstance(part, np.ndarray) or _is_int(part)
+
+
+def _in_torch_order(index):
+    """None where numpy orders the result's dims as PyTorch does; else the two indexes to apply
+    one after the other: the ints first, then the rest. (numpy sees `index`'s arrays as apart
+    because of ints beside them, where PyTorch, applying the ints first, sees them together.)"""
     arrays = [i for i, part in enumerate(index) if isinstance(part, np.ndarray)]
     if not arrays or not any(_is_int(part) for part in index):
-        return False
-    advanced = [i for i, part in enumerate(index) if isinstance(part, np.ndarray) or _is_int(part)]
-    torch_apart = any(not (isinstance(part, np.ndarray) or _is_int(part)) for part in index[arrays[0]:arrays[-1]])
-    numpy_apart = any(not (isinstance(part, np.ndarray) or _is_int(part))
-                      for part in index[advanced[0]:advanced[-1]])
-    return numpy_apart and not torch_apart
+        return None
+    advanced = [i for i, part in enumerate(index) if _is_advanced(part)]
+    if all(_is_advanced(part) for part in index[advanced[0]:advanced[-1]]) or not all(
+            _is_advanced(part) for part in index[arrays[0]:arrays[-1]]):
+        return None
+    ints = tuple(slice(None) if isinstance(part, np.ndarray) else part for part in index)
+    rest = tuple(part if isinstance(part, np.ndarray) or part is Ellipsis else slice(None)
+                 for part in index if not _is_int(part))
+    return ints, rest
 
 
 def setitem(x, index, value):
-    """x[index] = value in place, for tensors that need no grad (or under no_grad)."""
+    """x[index] = value in place, for tensors that need no grad (or under no_grad); the selected
+    elements are ordered as `getitem` orders them."""
     x._check_inplace("item assignment")
     index = normalise_index(index)
-    x.data[index] = value.data if isinstance(value, Tensor) else value
+    assign = _assign_at(index)
+    assign(None, value.data if isinstance(value, Tensor) else value, x.data, None)
     x.mark_changed()
     if Recording.active is not None:
-        Recording.active.inplace(x, _assign_at(index), value, index)
+        Recording.active.inplace(x, assign, value, index)
 
 
 def _assign_at(index):
     """`x[index] = value` in the shape of an in-place ufunc call (how captured assignments replay)."""
+    steps = _in_torch_order(index)
+
     def assign(target, value, out, casting):
-        out[index] = value
+        if steps is None:
+            out[index] = value
+        else:
+            out[steps[0]][steps[1]] = value  # the ints give a view: the assignment lands in `out`
 
     return assign
 

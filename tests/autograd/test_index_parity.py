@@ -98,3 +98,11 @@ def test_ints_are_applied_before_index_arrays():
     expected = np.zeros((2, 3, 4))
     expected[0, :, 3], expected[0, :, 1] = 1.0, 10.0
     np.testing.assert_array_equal(x.grad.data, expected)
+
+
+def test_assignment_orders_the_selected_elements_as_indexing_does():
+    x = ag.zeros(2, 3, 4)
+    x[0, :, [3, 1]] = ag.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    expected = np.zeros((2, 3, 4), np.float32)
+    expected[0, :, 3], expected[0, :, 1] = [1.0, 3.0, 5.0], [2.0, 4.0, 6.0]
+    np.testing.assert_array_equal(x.data, expected)
