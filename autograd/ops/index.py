@@ -144,8 +144,10 @@ class ScatterExtreme(Function):
     def forward(self, x, index, src, axis, largest, include_self):
         out = x.copy()
         where = coordinates(index, axis)
-        if not include_self:
-            out[where] = -np.inf if largest else np.inf
+        if not include_self:  # start from the identity of the fold
+            limits = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+            out[where] = (-np.inf if largest else np.inf) if x.dtype.kind == "f" else (
+                limits.min if largest else limits.max)
         (np.maximum if largest else np.minimum).at(out, where, src)
         return out
 

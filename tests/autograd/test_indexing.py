@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd import naive_indexing
 from autograd.compiler import CompileWarning
 from autograd.ops.index import BINCOUNT_FROM, add_at, coordinates
 
@@ -124,6 +125,18 @@ def test_scatter_reduce_prod_gradient_with_zeros():
     out.sum().backward()
     assert x.grad.tolist() == [0.0, 0.0]
     assert src.grad.tolist() == [6.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_of_integers(reduce, include_self):
+    """int64 in, int64 out; the mean rounds down (every value here is positive, so the reference's
+    truncation agrees)."""
+    rng = np.random.default_rng(7)
+    x, src, index = rng.integers(1, 9, (3, 4)), rng.integers(1, 9, (5, 4)), rng.integers(0, 3, (5, 4))
+    result = ag.scatter_reduce(ag.tensor(x), 0, ag.tensor(index), ag.tensor(src), reduce, include_self=include_self)
+    assert result.dtype == ag.int64
+    np.testing.assert_array_equal(result.data, naive_indexing.scatter_reduce(x, 0, index, src, reduce, include_self))
 
 
 def test_scatter_reduce_prod_refuses_a_second_derivative_where_zeros_meet():
