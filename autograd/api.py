@@ -566,6 +566,17 @@ def pad(x, pad, mode="constant", value=0.0):
     >>> ag.pad(ag.tensor([1.0, 2.0, 3.0]), (2, 1), mode="reflect").tolist()
     [3.0, 2.0, 1.0, 2.0, 3.0, 2.0]
     """
+    widths = _pad_widths(x, pad, mode)
+    if mode == "constant":
+        return _pad_constant(x, widths, value)
+    for axis, (size, (before, after)) in enumerate(zip(x.shape, widths)):
+        if before or after:
+            x = getitem(x, (slice(None),) * axis + (_padded_positions(size, before, after, mode),))
+    return x
+
+
+def _pad_widths(x, pad, mode):
+    """`pad` checked, as numpy's ((before, after), ...) for every dim of x."""
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: {pad} must hold (before, after) pairs for at most {x.ndim} dims")
@@ -576,17 +587,17 @@ def pad(x, pad, mode="constant", value=0.0):
     for size, (before, after) in zip(x.shape, widths):
         if size + before + after < 0:
             raise ValueError(f"pad: {pad} crops a dim of size {size} below zero")
-    if mode == "constant":
-        grown = tuple((builtins.max(before, 0), builtins.max(after, 0)) for before, after in widths)
-        if any(before or after for before, after in grown):
-            x = ops.Pad.apply(x, widths=grown, value=value)
-        crop = tuple(slice(-builtins.min(before, 0), n + builtins.min(after, 0))
-                     for (before, after), n in zip(widths, x.shape))
-        return getitem(x, crop) if any(before < 0 or after < 0 for before, after in widths) else x
-    for axis, (size, (before, after)) in enumerate(zip(x.shape, widths)):
-        if before or after:
-            x = getitem(x, (slice(None),) * axis + (_padded_positions(size, before, after, mode),))
-    return x
+    return widths
+
+
+def _pad_constant(x, widths, value):
+    grown = tuple((builtins.max(before, 0), builtins.max(after, 0)) for before, after in widths)
+    if any(before or after for before, after in grown):
+        x = ops.Pad.apply(x, widths=grown, value=value)
+    if all(before >= 0 and after >= 0 for before, after in widths):
+        return x
+    return getitem(x, tuple(slice(-builtins.min(before, 0), n + builtins.min(after, 0))
+                            for (before, after), n in zip(widths, x.shape)))
 
 
 def _padded_positions(size, before, after, mode):
@@ -657,24 +668,28 @@ def _is_int(part):
     return isinstance(part, (int, np.integer))
 
 
+def _is_array(part):
+    return isinstance(part, np.ndarray)
+
+
 def _is_advanced(part):
-    return isinstance(part, np.ndarray) or _is_int(part)
+    return _is_array(part) or _is_int(part)
+
+
+def _apart(index, counted):
+    """Whether a slice, None or Ellipsis lies between the first and the last part `counted` accepts."""
+    places = [i for i, part in enumerate(index) if counted(part)]
+    return bool(places) and not all(_is_advanced(part) for part in index[places[0]:places[-1]])
 
 
 def _in_torch_order(index):
     """None where numpy orders the result's dims as PyTorch does; else the two indexes to apply
     one after the other: the ints first, then the rest. (numpy sees `index`'s arrays as apart
     because of ints beside them, where PyTorch, applying the ints first, sees them together.)"""
-    arrays = [i for i, part in enumerate(index) if isinstance(part, np.ndarray)]
-    if not arrays or not any(_is_int(part) for part in index):
+    if not (any(map(_is_array, index)) and _apart(index, _is_advanced)) or _apart(index, _is_array):
         return None
-    advanced = [i for i, part in enumerate(index) if _is_advanced(part)]
-    if all(_is_advanced(part) for part in index[advanced[0]:advanced[-1]]) or not all(
-            _is_advanced(part) for part in index[arrays[0]:arrays[-1]]):
-        return None
-    ints = tuple(slice(None) if isinstance(part, np.ndarray) else part for part in index)
-    rest = tuple(part if isinstance(part, np.ndarray) or part is Ellipsis else slice(None)
-                 for part in index if not _is_int(part))
+    ints = tuple(slice(None) if _is_array(part) else part for part in index)
+    rest = tuple(part if _is_array(part) or part is Ellipsis else slice(None) for part in index if not _is_int(part))
     return ints, rest
 
 

@@ -48,31 +48,28 @@ def _parse(equation, operands):
     terms = inputs.split(",")
     if len(terms) != len(operands):
         raise ValueError(f"einsum: {equation!r} names {len(terms)} operands, {len(operands)} were given")
-    labels = []
-    for term, x in zip(terms, operands):
-        named = term.replace("...", "")
-        if set(named) - LETTERS or term.count("...") > 1:
-            raise ValueError(f"einsum: {term!r} in {equation!r} must be letters with at most one '...'")
-        spread = x.ndim - len(named)
-        if spread < 0 or spread and "..." not in term:
-            raise ValueError(f"einsum: {term!r} in {equation!r} does not fit an operand of shape {x.shape}")
-        before, _, after = term.partition("...")
-        labels.append(list(before) + list(range(spread - 1, -1, -1)) + list(after))
+    labels = [_term_labels(term, x, equation) for term, x in zip(terms, operands)]
     ellipsis = list(range(max((sum(isinstance(n, int) for n in term) for term in labels), default=0) - 1, -1, -1))
-    if arrow:
-        named = output.replace("...", "")
-        if set(named) - LETTERS or len(set(named)) != len(named) or output.count("...") > 1:
-            raise ValueError(f"einsum: output {output!r} of {equation!r} must be distinct letters and one '...'")
-        before, dots, after = output.partition("...")
-        output_labels = list(before) + (ellipsis if dots else []) + list(after)
-    else:
-        counts = {}
-        for term in labels:
-            for label in term:
-                counts[label] = counts.get(label, 0) + 1
-        output_labels = ellipsis + sorted(label for label, count in counts.items()
-                                          if count == 1 and isinstance(label, str))
-    return labels, output_labels
+    if not arrow:  # implicit: the ellipsis, then the letters used once, in alphabetical order
+        used = [label for term in labels for label in term if isinstance(label, str)]
+        return labels, ellipsis + sorted(label for label in set(used) if used.count(label) == 1)
+    named = output.replace("...", "")
+    if set(named) - LETTERS or len(set(named)) != len(named) or output.count("...") > 1:
+        raise ValueError(f"einsum: output {output!r} of {equation!r} must be distinct letters and one '...'")
+    before, dots, after = output.partition("...")
+    return labels, list(before) + (ellipsis if dots else []) + list(after)
+
+
+def _term_labels(term, x, equation):
+    """The labels of one operand's term, its ellipsis spread over the dims the letters leave."""
+    named = term.replace("...", "")
+    if set(named) - LETTERS or term.count("...") > 1:
+        raise ValueError(f"einsum: {term!r} in {equation!r} must be letters with at most one '...'")
+    spread = x.ndim - len(named)
+    if spread < 0 or spread and "..." not in term:
+        raise ValueError(f"einsum: {term!r} in {equation!r} does not fit an operand of shape {x.shape}")
+    before, _, after = term.partition("...")
+    return list(before) + list(range(spread - 1, -1, -1)) + list(after)
 
 
 def _own_labels(x, labels):
