@@ -14,7 +14,8 @@ from autograd.ops.index import bincount_add, coordinates  # noqa: E402
 from common import machine, side_by_side  # noqa: E402
 
 # (rows of x, columns, rows of index): gathers along dim 0 of a (rows, columns) array
-SHAPES = ((64, 10, 64), (128, 16, 128), (128, 32, 128), (512, 32, 512), (1024, 100, 1024), (256, 4096, 64), (4096, 256, 4096))
+SHAPES = ((64, 10, 64), (128, 16, 128), (128, 32, 128), (512, 32, 512), (1024, 100, 1024), (256, 4096, 64),
+          (4096, 256, 4096))
 
 
 def add_at_numpy(x, where, src):
