@@ -686,7 +686,8 @@ def _in_torch_order(index):
     """None where numpy orders the result's dims as PyTorch does; else the two indexes to apply
     one after the other: the ints first, then the rest. (numpy sees `index`'s arrays as apart
     because of ints beside them, where PyTorch, applying the ints first, sees them together.)"""
-    if not (any(map(_is_array, index)) and _apart(index, _is_advanced)) or _apart(index, _is_array):
+    # an int, an array and a slice (or None, Ellipsis) between: at least three parts
+    if len(index) < 3 or not (any(map(_is_array, index)) and _apart(index, _is_advanced)) or _apart(index, _is_array):
         return None
     ints = tuple(slice(None) if _is_array(part) else part for part in index)
     rest = tuple(part if _is_array(part) or part is Ellipsis else slice(None) for part in index if not _is_int(part))
