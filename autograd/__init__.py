@@ -27,6 +27,10 @@ from .convolution import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, c
 from .api import norm, std_mean, var_mean
 from .scans import cummax, cummin, cumprod, cumsum, logcumsumexp
 from .sorting import argsort, sort, topk
+from .indexing import (chunk, diagonal, flip, gather, index_select, masked_fill, masked_select, narrow, nonzero,
+                       repeat_interleave, roll, scatter, scatter_add, scatter_reduce, split, tile, tril, triu,
+                       unflatten)
+from .contraction import einsum
 from . import registry  # noqa: F401  (attaches the ops to Tensor)
 from .creation import (arange, default_generator, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros,

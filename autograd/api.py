@@ -906,22 +906,72 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(t, dim) for t in tensors], dim)
 
 
-def pad(x, pad, value=0.0):
-    """Constant padding as `torch.nn.functional.pad`: `pad` lists (before, after) pairs starting
-    from the last dim, e.g. (1, 1) pads the last dim by one on each side.
+PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(x, pad, mode="constant", value=0.0):
+    """Padding as `torch.nn.functional.pad`: `pad` lists (before, after) pairs starting from the
+    last dim, e.g. (1, 1) pads the last dim by one on each side; negative amounts crop. `mode` is
+    "constant" (with `value`), "reflect" (mirrored about the edge element), "replicate" (the edge
+    element repeated) or "circular" (wrapped around).
 
     >>> import autograd as ag
     >>> ag.pad(ag.ones(2), (1, 2)).tolist()
     [0.0, 1.0, 1.0, 0.0, 0.0]
+    >>> ag.pad(ag.tensor([1.0, 2.0, 3.0]), (2, 1), mode="reflect").tolist()
+    [3.0, 2.0, 1.0, 2.0, 3.0, 2.0]
     """
+    widths = _pad_widths(x, pad, mode)
+    if mode == "constant":
+        return _pad_constant(x, widths, value)
+    for axis, (size, (before, after)) in enumerate(zip(x.shape, widths)):
+        if before or after:
+            x = getitem(x, (slice(None),) * axis + (_padded_positions(size, before, after, mode),))
+    return x
+
+
+def _pad_widths(x, pad, mode):
+    """`pad` checked, as numpy's ((before, after), ...) for every dim of x."""
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: {pad} must hold (before, after) pairs for at most {x.ndim} dims")
-    if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative padding {pad} is not supported")
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {PAD_MODES}, got {mode!r}")
     pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
     widths = tuple([(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1])
-    return ops.Pad.apply(x, widths=widths, value=value)
+    for size, (before, after) in zip(x.shape, widths):
+        if size + before + after < 0:
+            raise ValueError(f"pad: {pad} crops a dim of size {size} below zero")
+    return widths
+
+
+def _pad_constant(x, widths, value):
+    grown = tuple((builtins.max(before, 0), builtins.max(after, 0)) for before, after in widths)
+    if any(before or after for before, after in grown):
+        x = ops.Pad.apply(x, widths=grown, value=value)
+    if all(before >= 0 and after >= 0 for before, after in widths):
+        return x
+    return getitem(x, tuple(slice(-builtins.min(before, 0), n + builtins.min(after, 0))
+                            for (before, after), n in zip(widths, x.shape)))
+
+
+def _padded_positions(size, before, after, mode):
+    """Which element of a dim of `size` each position of its padded version copies; negative
+    amounts crop (as PyTorch: after reflecting or replicating, before wrapping around)."""
+    if mode == "circular":  # what is left after cropping, wrapped around
+        start = builtins.max(-before, 0)
+        kept = size - start - builtins.max(-after, 0)
+        if builtins.max(before, after) > kept:
+            raise ValueError(f"pad: circular padding of {(before, after)} needs a dim of at least that size, got "
+                             f"{kept} after cropping")
+        return start + np.arange(-builtins.max(before, 0), kept + builtins.max(after, 0)) % kept
+    # reflected about, or repeating, the edges of the whole dim, then cropped
+    if mode == "reflect" and builtins.max(before, after) >= size or size == 0:
+        raise ValueError(f"pad: {mode} padding of {(before, after)} needs a dim larger than that, got size {size}")
+    positions = np.arange(-before, size + after)
+    if mode == "reflect":
+        return np.abs(size - 1 - np.abs(positions - (size - 1)))
+    return np.clip(positions, 0, size - 1)
 
 
 def normalise_index(index):
@@ -949,29 +999,77 @@ def normalise_index(index):
 def getitem(x, index):
     """x[index] with ints, slices, None, Ellipsis, boolean masks and integer arrays.
 
-    Repeated integer indices accumulate their gradients.
+    Result dims are ordered as PyTorch orders them: index arrays that are next to each other once
+    the ints are applied put their broadcast dims in their place (numpy counts ints as index
+    arrays too, and would move them to the front in `x[0, :, idx]`). Repeated integer indices
+    accumulate their gradients.
+
+    >>> import autograd as ag
+    >>> ag.zeros(2, 3, 4)[0, :, [1, 2]].shape
+    (3, 2)
     """
     index = normalise_index(index)
     try:
+        steps = _in_torch_order(index)
+        if steps is not None:
+            return ops.Index.apply(ops.Index.apply(x, index=steps[0]), index=steps[1])
         return ops.Index.apply(x, index=index)
     except IndexError as error:
-        raise IndexError(f"{error} (indexing a tensor of shape {x.shape})") from None
+        raise IndexError(f"{str(error).replace('for axis', 'for dimension')} (indexing a tensor of shape "
+                         f"{x.shape})") from None
+
+
+def _is_int(part):
+    return isinstance(part, (int, np.integer))
+
+
+def _is_array(part):
+    return isinstance(part, np.ndarray)
+
+
+def _is_advanced(part):
+    return _is_array(part) or _is_int(part)
+
+
+def _apart(index, counted):
+    """Whether a slice, None or Ellipsis lies between the first and the last part `counted` accepts."""
+    places = [i for i, part in enumerate(index) if counted(part)]
+    return bool(places) and not all(_is_advanced(part) for part in index[places[0]:places[-1]])
+
+
+def _in_torch_order(index):
+    """None where numpy orders the result's dims as PyTorch does; else the two indexes to apply
+    one after the other: the ints first, then the rest. (numpy sees `index`'s arrays as apart
+    because of ints beside them, where PyTorch, applying the ints first, sees them together.)"""
+    # an int, an array and a slice (or None, Ellipsis) between: at least three parts
+    if len(index) < 3 or not (any(map(_is_array, index)) and _apart(index, _is_advanced)) or _apart(index, _is_array):
+        return None
+    ints = tuple(slice(None) if _is_array(part) else part for part in index)
+    rest = tuple(part if _is_array(part) or part is Ellipsis else slice(None) for part in index if not _is_int(part))
+    return ints, rest
 
 
 def setitem(x, index, value):
-    """x[index] = value in place, for tensors that need no grad (or under no_grad)."""
+    """x[index] = value in place, for tensors that need no grad (or under no_grad); the selected
+    elements are ordered as `getitem` orders them."""
     x._check_inplace("item assignment")
     index = normalise_index(index)
-    x.data[index] = value.data if isinstance(value, Tensor) else value
+    assign = _assign_at(index)
+    assign(None, value.data if isinstance(value, Tensor) else value, x.data, None)
     x.mark_changed()
     if Recording.active is not None:
-        Recording.active.inplace(x, _assign_at(index), value, index)
+        Recording.active.inplace(x, assign, value, index)
 
 
 def _assign_at(index):
     """`x[index] = value` in the shape of an in-place ufunc call (how captured assignments replay)."""
+    steps = _in_torch_order(index)
+
     def assign(target, value, out, casting):
-        out[index] = value
+        if steps is None:
+            out[index] = value
+        else:
+            out[steps[0]][steps[1]] = value  # the ints give a view: the assignment lands in `out`
 
     return assign
 

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from . import api as fn
-from . import arrays, losses, naive, ops
+from . import arrays, contraction, indexing, losses, naive, naive_indexing, ops
 from . import convolution as conv
 from . import scans, sorting
 from .tensor import Tensor
@@ -516,6 +516,148 @@ SPECS += (
            call=lambda x, **kwargs: sorting.topk(x, **kwargs).indices),
 )
 
+
+# indexing and shape: gather and scatters (their int64 index is fixed by each case), selections,
+# triangles, flips, repeats, windows, pieces, einsum and padding modes
+def _with_index(function):
+    return lambda *tensors, index, **kwargs: function(*tensors[:1], kwargs.pop("dim"), Tensor(index), *tensors[1:],
+                                                       **kwargs)
+
+
+def _src_second(reference):
+    """A scatter's reference taking (x, src) first, as the registry passes its tensors."""
+    return lambda x, src, dim, index, **kwargs: reference(x, dim, index, src, **kwargs)
+
+
+def _pieces(function):
+    """A function returning a tuple of pieces as one tensor (their flattened concatenation)."""
+    return lambda x, **kwargs: fn.cat([piece.reshape(-1) for piece in function(x, **kwargs)])
+
+
+def _np_pieces(x, sizes, dim):
+    return np.concatenate([piece.ravel() for piece in np.split(x, np.cumsum(sizes)[:-1], axis=dim)])
+
+
+def _np_chunk(x, chunks, dim=0):
+    size = -(-x.shape[dim] // chunks)
+    return _np_pieces(x, [min(size, x.shape[dim] - start) for start in range(0, x.shape[dim], size)], dim)
+
+
+def _np_unfold(x, dimension, size, step):
+    windows = np.lib.stride_tricks.sliding_window_view(x, size, axis=dimension)
+    return windows[(slice(None),) * (dimension % x.ndim) + (slice(None, None, step),)]
+
+
+_GATHER_CASES = (
+    (((3, 4),), {"dim": 1, "index": np.array([[3, 0], [1, 1], [2, 0]])}),
+    (((3, 4),), {"dim": 0, "index": np.array([[2, 0, 2, 1], [0, 0, 1, 2]])}),
+    (((2, 3, 4),), {"dim": -1, "index": np.array([[[1, 3]], [[0, 0]]])}),
+    (((1, 3),), {"dim": 0, "index": np.zeros((2, 3), np.int64)}),
+    (((),), {"dim": 0, "index": np.array(0)}),
+)
+_SCATTER_CASES = (
+    (((3, 4), (2, 4)), {"dim": 0, "index": np.array([[2, 0, 2, 1], [0, 1, 1, 2]])}),
+    (((3, 4), (3, 3)), {"dim": 1, "index": np.array([[3, 0], [1, 2], [2, 0]])}),
+    (((2, 3, 2), (2, 2, 2)), {"dim": -2, "index": np.array([[[2, 0], [0, 1]], [[1, 1], [0, 2]]])}),
+    (((), ()), {"dim": 0, "index": np.array(0)}),
+)
+_REPEATS = np.array([[0, 2, 0, 1], [2, 0, 2, 2]])  # targets that repeat: folds of several values
+_UNIQUE = np.array([[0, 2, 1, 0], [1, 1, 2, 2]])    # distinct targets per column: plain writes
+
+SPECS += (
+    OpSpec("gather", indexing.gather, naive_indexing.gather, cases=_GATHER_CASES, call=_with_index(indexing.gather)),
+    OpSpec("scatter_add", indexing.scatter_add, _src_second(naive_indexing.scatter_add), (REAL, REAL),
+           _SCATTER_CASES + ((((3, 4), (2, 4)), {"dim": 0, "index": _REPEATS}),),
+           call=_with_index(indexing.scatter_add)),
+    OpSpec("scatter", indexing.scatter, _src_second(naive_indexing.scatter), (REAL, REAL),
+           ((((3, 4), (2, 4)), {"dim": 0, "index": _UNIQUE}),
+            (((2, 3), (2, 2)), {"dim": 1, "index": np.array([[0, 2], [1, 0]])}),
+            (((), ()), {"dim": 0, "index": np.array(0)})), call=_with_index(indexing.scatter)),
+    OpSpec("scatter_reduce", indexing.scatter_reduce, _src_second(naive_indexing.scatter_reduce), (NONZERO, NONZERO),
+           tuple((shapes, {"dim": 0, "index": index, "reduce": reduce, "include_self": include_self})
+                 for reduce in indexing.SCATTER_REDUCTIONS for include_self in (True, False)
+                 for shapes, index in ((((3, 4), (2, 4)), _REPEATS), (((1,), (3,)), np.zeros(3, np.int64)))),
+           call=_with_index(indexing.scatter_reduce)),
+    OpSpec("index_select", indexing.index_select,
+           lambda x, dim, index: np.take(x, np.atleast_1d(index), axis=dim), cases=(
+        (((3, 4),), {"dim": 1, "index": np.array([3, 0, 3])}), (((3, 4),), {"dim": 0, "index": np.array(2)}),
+        (((2, 1, 3),), {"dim": -1, "index": np.array([2, 2, 0, 1])})),
+        call=lambda x, dim, index: indexing.index_select(x, dim, Tensor(index))),
+    OpSpec("masked_fill", indexing.masked_fill, lambda x, mask, value: np.where(mask, value, x), cases=tuple(
+        ((shape,), {"mask": mask, "value": 1.5}) for shape, mask in (
+            ((3, 4), np.arange(12).reshape(3, 4) % 3 == 0), ((3, 4), np.array([[True], [False], [True]])),
+            ((4,), np.array([[True, False, False, True], [False] * 4])), ((), np.array(True)))),
+        call=lambda x, mask, value: indexing.masked_fill(x, Tensor(mask), value)),
+    OpSpec("masked_fill_tensor_value", indexing.masked_fill, lambda x, value, mask: np.where(mask, value, x),
+           (REAL, REAL), ((((5,), ()), {"mask": np.arange(5) % 2 == 0}),), method=False,
+           call=lambda x, value, mask: indexing.masked_fill(x, Tensor(mask), value)),
+    OpSpec("tril", indexing.tril, lambda x, diagonal=0: np.tril(x, diagonal), cases=(
+        (((3, 4),), {}), (((4, 3),), {"diagonal": 1}), (((2, 3, 3),), {"diagonal": -1}), (((1, 1),), {}))),
+    OpSpec("triu", indexing.triu, lambda x, diagonal=0: np.triu(x, diagonal), cases=(
+        (((3, 4),), {}), (((4, 3),), {"diagonal": -1}), (((2, 3, 3),), {"diagonal": 2}), (((1, 1),), {}))),
+    OpSpec("diagonal", indexing.diagonal, lambda x, offset=0, dim1=0, dim2=1: np.diagonal(x, offset, dim1, dim2),
+           cases=((((3, 4),), {}), (((3, 4),), {"offset": 1}), (((3, 4),), {"offset": -2}),
+                  (((2, 3, 4),), {"dim1": 1, "dim2": 2, "offset": 1}), (((2, 3, 4),), {"dim1": -1, "dim2": 0}),
+                  (((1, 1),), {}), (((2, 3),), {"offset": 5}))),
+    OpSpec("flip", indexing.flip, lambda x, dims: np.flip(x, dims) if x.ndim else x, cases=(
+        (((3, 4),), {"dims": 0}), (((2, 3, 4),), {"dims": (0, -1)}), (((),), {"dims": 0}), (((1, 3),), {"dims": 0}))),
+    OpSpec("roll", indexing.roll, lambda x, shifts, dims=None: np.roll(x, shifts, dims), cases=(
+        (((3, 4),), {"shifts": 1}), (((3, 4),), {"shifts": -2, "dims": 1}),
+        (((2, 3, 4),), {"shifts": (1, 5), "dims": (0, 2)}), (((),), {"shifts": 3}),
+        (((1, 3),), {"shifts": 4, "dims": 0}))),
+    OpSpec("repeat", indexing.repeat, lambda x, sizes: np.tile(x, sizes), call=lambda x, sizes: x.repeat(*sizes),
+           cases=((((2, 3),), {"sizes": (2, 1)}), (((2, 3),), {"sizes": (3, 1, 2)}), (((),), {"sizes": (2,)}),
+                  (((1, 3),), {"sizes": (2, 0)}))),
+    OpSpec("tile", indexing.tile, lambda x, dims: np.tile(x, dims), cases=(
+        (((2, 3),), {"dims": (2,)}), (((2, 3),), {"dims": (2, 1, 2)}), (((),), {"dims": (3,)}))),
+    OpSpec("repeat_interleave", indexing.repeat_interleave, lambda x, repeats, dim=None: np.repeat(x, repeats, dim),
+           cases=((((2, 3),), {"repeats": 2}), (((2, 3),), {"repeats": np.array([1, 0, 3]), "dim": 1}),
+                  (((3, 1),), {"repeats": np.array([2]), "dim": 0}), (((),), {"repeats": 3}))),
+    OpSpec("unfold", indexing.unfold, _np_unfold, call=lambda x, dimension, size, step: x.unfold(dimension, size, step),
+           cases=((((7,),), {"dimension": 0, "size": 3, "step": 2}), (((2, 5, 3),), {"dimension": 1, "size": 2,
+                                                                                  "step": 1}),
+                  (((2, 4),), {"dimension": -1, "size": 4, "step": 3}), (((2, 3),), {"dimension": 0, "size": 1,
+                                                                                      "step": 1}))),
+    OpSpec("unflatten", indexing.unflatten, lambda x, dim, sizes: x.reshape(x.shape[:dim] + sizes + x.shape[dim + 1:]),
+           cases=((((2, 6),), {"dim": 1, "sizes": (2, 3)}), (((6, 1),), {"dim": 0, "sizes": (-1, 2, 1)}))),
+    OpSpec("narrow", indexing.narrow, lambda x, dim, start, length: np.take(
+        x, np.arange(start % x.shape[dim], start % x.shape[dim] + length), axis=dim), cases=(
+        (((5, 3),), {"dim": 0, "start": 1, "length": 3}), (((2, 5),), {"dim": -1, "start": -2, "length": 2}),
+        (((2, 5),), {"dim": 1, "start": 0, "length": 0}))),
+    OpSpec("split", indexing.split, lambda x, split_size_or_sections, dim=0: _np_pieces(
+        x, split_size_or_sections if isinstance(split_size_or_sections, list)
+        else [min(split_size_or_sections, x.shape[dim] - s) for s in range(0, x.shape[dim], split_size_or_sections)],
+        dim), cases=((((5, 2),), {"split_size_or_sections": 2}), (((2, 6),), {"split_size_or_sections": [1, 0, 5],
+                                                                             "dim": 1})),
+        call=_pieces(indexing.split)),
+    OpSpec("chunk", indexing.chunk, _np_chunk, cases=(
+        (((5, 2),), {"chunks": 3}), (((6, 2),), {"chunks": 4}), (((2, 3),), {"chunks": 5, "dim": 1})),
+        call=_pieces(indexing.chunk)),
+    OpSpec("einsum", contraction.einsum, lambda *xs, equation: np.einsum(equation, *xs), (REAL, REAL), tuple(
+        (shapes, {"equation": equation}) for equation, shapes in (
+            ("ij,jk->ik", ((3, 4), (4, 2))), ("bij,bjk->bik", ((2, 3, 4), (2, 4, 5))),
+            ("...ij,...jk->...ik", ((2, 1, 3, 4), (5, 4, 2))), ("i,j->ij", ((3,), (4,))), ("i,i->", ((4,), (4,))),
+            ("ij,ij->j", ((3, 1), (3, 4))), ("ii,i->i", ((3, 3), (3,))), ("iij,kj", ((2, 2, 3), (4, 3))),
+            ("i,->i", ((3,), ())), ("ab,cb->ca", ((1, 1), (2, 1))), ("bik,kj->bij", ((2, 3, 4), (4, 5))),
+            ("ij,jk", ((2, 3), (3, 2))), ("ijk,jil->kl", ((3, 2, 4), (2, 3, 2))))),
+        method=False, call=lambda *xs, equation: contraction.einsum(equation, *xs)),
+    OpSpec("einsum_one_and_three_operands", contraction.einsum, lambda *xs, equation: np.einsum(equation, *xs),
+           (REAL, REAL, REAL), tuple((shapes, {"equation": equation}) for equation, shapes in (
+               ("ij,jk,kl->il", ((2, 3), (3, 4), (4, 2))), ("i,ij,j", ((3,), (3, 4), (4,))),
+               ("bi,bj,bk->bijk", ((2, 2), (2, 3), (1, 2))))),
+           method=False, call=lambda *xs, equation: contraction.einsum(equation, *xs)),
+    OpSpec("einsum_one_operand", contraction.einsum, lambda x, equation: np.einsum(equation, x), (REAL,), tuple(
+        (shapes, {"equation": equation}) for equation, shapes in (
+            ("ii", ((3, 3),)), ("ij->ji", ((2, 3),)), ("iji->j", ((3, 2, 3),)), ("...i->...", ((2, 3, 4),)),
+            ("i->", ((4,),)), ("->", ((),)))),
+        method=False, call=lambda x, equation: contraction.einsum(equation, x)),
+    OpSpec("pad_modes", fn.pad, naive_indexing.pad, cases=tuple(
+        (((2, 3, 4),), {"pad": pad, "mode": mode}) for mode in ("reflect", "replicate", "circular", "constant")
+        for pad in ((1, 2), (2, -1, 1, 1), (-1, -1, 0, 2)) + (((3, -2),) if mode != "circular" else ())) + (
+        (((1, 1),), {"pad": (0, 2, 3, 0), "mode": "replicate"}), (((3, 2),), {"pad": (-2, 0), "value": 2.0})),
+        method=False),
+)
+
 BY_NAME = {spec.name: spec for spec in SPECS}
 
 
@@ -549,6 +691,8 @@ def _reflected(op):
 # Tensor methods that are not ops of their own name.
 METHODS = {"__setitem__": fn.setitem, "view": fn.reshape, "max": fn.max, "min": fn.min,
            "float": fn.to_float, "double": fn.to_double, "long": fn.to_long, "bool": fn.to_bool}
+# Result shapes that depend on values (ag.compile runs them eagerly): tested in test_indexing.py.
+METHODS.update(nonzero=indexing.nonzero, masked_select=indexing.masked_select)
 
 
 def _bind():

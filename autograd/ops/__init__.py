@@ -3,10 +3,10 @@
 Every public `Function` subclass defined in one of the modules below is available here by name
 (`ops.Add`, `ops.Sum`, ...): a new primitive needs no line in this file.
 """
-from . import conv, elementwise, linalg, logic, loss, math, pool, reduce, scan, shape
+from . import conv, elementwise, index, linalg, logic, loss, math, pool, reduce, scan, shape
 from ..function import Function as _Function
 
-for _module in (conv, elementwise, linalg, logic, loss, math, pool, reduce, scan, shape):
+for _module in (conv, elementwise, index, linalg, logic, loss, math, pool, reduce, scan, shape):
     globals().update({name: value for name, value in vars(_module).items()
                       if isinstance(value, type) and issubclass(value, _Function) and not name.startswith("_")
                       and value.__module__ == _module.__name__})
