@@ -7,7 +7,7 @@ import pytest
 import autograd as ag
 import optim
 
-from .test_optimizers import CONFIGS
+from ..fixtures.runs import OPTIMIZER_IDS, OPTIMIZERS as CONFIGS
 
 STEPS = 12
 
@@ -35,7 +35,7 @@ def _train(params, opt, steps=STEPS):
 
 
 @pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-12), (np.float32, 1e-5)], ids=["float64", "float32"])
-@pytest.mark.parametrize("name, kwargs", CONFIGS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+@pytest.mark.parametrize("name, kwargs", CONFIGS, ids=OPTIMIZER_IDS)
 def test_one_flat_update_follows_the_per_parameter_updates(name, kwargs, dtype, tolerance):
     flat_params, single_params = _params(dtype), _params(dtype)
     flat = getattr(optim, name)(flat_params, **kwargs)
