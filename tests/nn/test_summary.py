@@ -54,3 +54,12 @@ def test_summary_leaves_the_model_in_its_mode_and_statistics_untouched():
     model.summary(input_shape=(3,))
     assert model.training and model[1].training
     assert model[1].num_batches_tracked.item() == 0
+
+
+def test_a_cnn_with_channel_dropout_shows_each_layer():
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.Dropout2d(0.25), nn.ReLU(), nn.Flatten(), nn.Linear(256, 3))
+    summary = model.summary(input_shape=(1, 8, 8))
+    assert [(row.kind, row.output_shape, row.params) for row in summary.rows] == [
+        ("Conv2d", (None, 4, 8, 8), 4 * 9 + 4), ("Dropout2d", (None, 4, 8, 8), 0), ("ReLU", (None, 4, 8, 8), 0),
+        ("Flatten", (None, 256), 0), ("Linear", (None, 3), 256 * 3 + 3)]
+    assert "1 (Dropout2d)" in str(summary)
