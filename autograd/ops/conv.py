@@ -7,14 +7,14 @@ with respect to x) and the weight gradient W(x, g). The pairings
 make each one's backward a call of the other two, so the backward of every op here is again
 made of these ops, and double backward comes for free (see `backends.primitive`).
 
-The forward is im2col over `sliding_window_view` feeding one BLAS product for the whole batch
-(per group): the columns are laid out channels first, (C, kh, kw, N, OH, OW), so that as a
-matrix (C kh kw, N OH OW) each of the three products is a single large matmul, with the output
-gradient moved to (O, N, OH, OW) once per product (per-sample products made the weight
-gradient 1.25-1.5x slower: small matrices, and an (N, O, C kh kw) stack summed afterwards). col2im adds the
-columns back (a numba loop, `kernels.col2im`). The forward's columns are kept for the weight
-gradient and let go of before the input gradient's columns exist, so a backward never holds
-two column buffers of a layer at once.
+The forward is im2col over `sliding_window_view` feeding BLAS. The columns are laid out
+channels first, (C, kh, kw, N, OH, OW), so that as a matrix (C kh kw, N OH OW) each of the three
+products covers many samples at once, with the output gradient moved to (O, N, OH, OW) once
+(per-sample products made the weight gradient 1.25-1.5x slower: small matrices, and an
+(N, O, C kh kw) stack summed afterwards). They are made and multiplied in blocks of samples of
+about `BLOCK_BYTES`. col2im adds the columns back (a numba loop, `kernels.col2im`). The
+forward's columns are kept for the weight gradient and let go of before the input gradient's
+columns exist, so a backward never holds more than one layer's columns at once.
 """
 from dataclasses import dataclass
 
@@ -24,6 +24,11 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import kernels
 from ..function import Function
 from .elementwise import promote
+
+# Column buffers are made and multiplied block by block of samples of about this size: each
+# block stays in the last-level cache between im2col and its product, and below glibc's largest
+# mmap threshold (32 MB), so the heap reuses it rather than faulting in fresh pages every step.
+BLOCK_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ def pad_spatial(x, padding, value=0):
 def im2col(x, geometry):
     """The columns of x (N, C, H, W): an array (C, kh, kw, N, OH, OW) whose [c, i, j, n] holds the
     input element of plane (n, c) that offset (i, j) of every window sees (one contiguous copy).
-    As a matrix (C kh kw, N OH OW) it is the right factor of the whole batch's one product."""
+    As a matrix (C kh kw, N OH OW) it is the right factor of a convolution's product."""
     (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
     windows = sliding_window_view(pad_spatial(x, geometry.padding), (geometry.extent(0), geometry.extent(1)),
                                   axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
@@ -96,59 +101,88 @@ def _swap_last(matrix):
     return matrix.swapaxes(-1, -2)
 
 
-def convolve(cols, weight, bias, geometry, out_size):
-    """B(x, w) + bias from x's columns (C, kh, kw, N, OH, OW), weight (O, C / groups, kh, kw) and
-    bias (O,) or None: (N, O, OH, OW), one matrix product for the whole batch."""
-    groups, out_channels, n = geometry.groups, weight.shape[0], cols.shape[3]
-    product = np.matmul(_by_group(weight.reshape(out_channels, -1), groups), _columns_matrix(cols, groups))
-    planes = product.reshape(out_channels, n, -1).transpose(1, 0, 2)
-    out = np.empty((n, out_channels) + tuple(out_size), product.dtype)
-    if bias is None:
-        np.copyto(out.reshape(planes.shape), planes)
-    else:
-        np.add(planes, bias[:, None], out=out.reshape(planes.shape))
+def _batch_blocks(n, bytes_per_sample):
+    """Slices of a batch of n whose column buffers take about BLOCK_BYTES each."""
+    step = max(1, BLOCK_BYTES // bytes_per_sample)
+    return [slice(start, min(n, start + step)) for start in range(0, n, step)]
+
+
+def column_blocks(x, geometry):
+    """x's columns block by block of samples: (samples, `im2col` of x[samples]) pairs, made as
+    they are iterated."""
+    (kh, kw), out_size = geometry.kernel, geometry.output_size(x.shape[2:])
+    per_sample = x.shape[1] * kh * kw * out_size[0] * out_size[1] * x.itemsize
+    for samples in _batch_blocks(x.shape[0], per_sample):
+        yield samples, im2col(x[samples], geometry)
+
+
+def convolve(blocks, weight, bias, geometry, shape):
+    """B(x, w) + bias from the `column_blocks` of x of `shape` (N, C, H, W), weight (O, C / groups,
+    kh, kw) of x's dtype and bias (O,) or None: (N, O, OH, OW), one matrix product per block."""
+    groups, out_channels = geometry.groups, weight.shape[0]
+    matrix = _by_group(weight.reshape(out_channels, -1), groups)
+    out = np.empty((shape[0], out_channels) + geometry.output_size(shape[2:]), weight.dtype)
+    for samples, cols in blocks:
+        product = np.matmul(matrix, _columns_matrix(cols, groups))
+        planes = product.reshape(out_channels, cols.shape[3], -1).transpose(1, 0, 2)
+        target = out[samples].reshape(planes.shape)
+        if bias is None:
+            np.copyto(target, planes)
+        else:
+            np.add(planes, bias[:, None], out=target)
     return out
 
 
 def convolve_transpose(grad, weight, geometry, size):
     """B'(g, w): the gradient of `convolve` with respect to x of spatial size `size`, for
-    g (N, O, OH, OW) -> (N, C, H, W)."""
+    g (N, O, OH, OW) -> (N, C, H, W), one product and col2im per block of samples."""
     groups, (kh, kw) = geometry.groups, geometry.kernel
     n, out_channels, oh, ow = grad.shape
-    cols = np.matmul(_swap_last(_by_group(weight.reshape(out_channels, -1), groups)), _channels_first(grad, groups))
-    return col2im(cols.reshape(-1, kh, kw, n, oh, ow), geometry, size)
+    matrix = _swap_last(_by_group(weight.reshape(out_channels, -1), groups))
+    out = None
+    for samples in _batch_blocks(n, weight[0].size * groups * oh * ow * grad.itemsize):
+        cols = np.matmul(matrix, _channels_first(grad[samples], groups))
+        part = col2im(cols.reshape(-1, kh, kw, samples.stop - samples.start, oh, ow), geometry, size)
+        del cols  # before the next block's
+        if out is None:
+            out = np.empty((n,) + part.shape[1:], part.dtype)
+        out[samples] = part
+    return out
 
 
-def convolve_weight(cols, grad, geometry):
-    """W(x, g) from x's columns: the gradient of `convolve` with respect to the weight,
-    (O, C / groups, kh, kw), one matrix product for the whole batch."""
+def convolve_weight(blocks, grad, geometry):
+    """W(x, g) from the `column_blocks` of x: the gradient of `convolve` with respect to the
+    weight, (O, C / groups, kh, kw), one product per block summed up."""
     groups, (kh, kw), out_channels = geometry.groups, geometry.kernel, grad.shape[1]
-    product = np.matmul(_channels_first(grad, groups), _swap_last(_columns_matrix(cols, groups)))
-    return product.reshape(out_channels, -1, kh, kw)
+    total = None
+    for samples, cols in blocks:
+        product = np.matmul(_channels_first(grad[samples], groups), _swap_last(_columns_matrix(cols, groups)))
+        total = product if total is None else np.add(total, product, out=total)
+    return total.reshape(out_channels, -1, kh, kw)
 
 
 class Conv2d(Function):
     """B(x, w) + bias, with bias (O,) or None."""
 
-    cols = None
+    blocks = None
 
     def forward(self, x, weight, bias, geometry):
         x, weight = promote(x, weight)
         # The columns are kept for the weight's gradient (dropped, unused, when nothing is recorded).
-        self.cols = im2col(x, geometry)
-        return convolve(self.cols, weight, bias, geometry, geometry.output_size(x.shape[2:]))
+        self.blocks = list(column_blocks(x, geometry))
+        return convolve(self.blocks, weight, bias, geometry, x.shape)
 
     def backward(self, xp, grad, x, weight, bias):
         geometry = self.options["geometry"]
         grad_x = grad_weight = grad_bias = None
-        cols, self.cols = self.cols, None
+        blocks, self.blocks = self.blocks, None
         # Weight first, and the forward's columns let go of before the input gradient's exist.
         if self.needs(1):
-            if cols is not None and isinstance(grad, np.ndarray):
-                grad_weight = convolve_weight(cols, promote(cols, grad)[1], geometry)
+            if blocks is not None and isinstance(grad, np.ndarray):
+                grad_weight = convolve_weight(blocks, promote(blocks[0][1], grad)[1], geometry)
             else:  # create_graph, or a second backward through a retained graph
                 grad_weight = xp.primitive(Conv2dWeight, x, grad, geometry=geometry)
-        del cols
+        del blocks
         if self.needs(0):
             grad_x = xp.primitive(ConvTranspose2d, grad, weight, geometry=geometry, size=tuple(x.shape[2:]))
         if self.needs(2):
@@ -157,7 +191,7 @@ class Conv2d(Function):
 
     def release(self):
         super().release()
-        self.cols = None
+        self.blocks = None
 
 
 class ConvTranspose2d(Function):
@@ -182,7 +216,7 @@ class Conv2dWeight(Function):
 
     def forward(self, x, grad, geometry):
         x, grad = promote(x, grad)
-        return convolve_weight(im2col(x, geometry), grad, geometry)
+        return convolve_weight(column_blocks(x, geometry), grad, geometry)
 
     def backward(self, xp, weight_grad, x, grad):
         geometry = self.options["geometry"]
