@@ -7,7 +7,8 @@ a LeNet training step.
 Conv rows: forward + backward (input, weight and bias gradients) of a 3x3 convolution with
 padding 1 at batch 64, in GFLOP/s counting the three products of im2col (2 N OH OW O C k² flops
 each), next to numpy's raw BLAS rate for one of them as a single matmul ((O, C k²) @ (C k², N OH
-OW)): the ceiling an im2col convolution can reach. Max pooling: 2x2 windows, forward + backward.
+OW), the forward's own product): the ceiling an im2col convolution can reach. Max pooling: 2x2
+windows, forward + backward.
 Kernels: each numba window kernel against its numpy reference at LeNet's sizes. LeNet: the
 classic 1-6-16 conv net with 120-84-10 dense layers, ReLU, cross-entropy and Adam, one step
 (zero_grad, forward, backward, step) at batch 64. All times are medians of interleaved rounds.
@@ -94,11 +95,11 @@ def kernel_cases():
     from autograd.kernels import window, window_jit
 
     rng = np.random.default_rng(0)
-    cols = rng.standard_normal((BATCH, 6, 5, 5, 10, 10), np.float32)  # the second conv's input gradient
+    cols = rng.standard_normal((6, 5, 5, BATCH, 10, 10), np.float32)  # the second conv's input gradient
     x = rng.standard_normal((BATCH, 6, 28, 28), np.float32)  # the first pooling
     best, index = window.max_pool2d(x, (2, 2), (2, 2), (0, 0), (1, 1), (14, 14))
     calls = {
-        "col2im 64x6x5x5x10x10 -> 14x14": lambda module: module.col2im(cols, (1, 1), (1, 1), (14, 14)),
+        "col2im 6x5x5x64x10x10 -> 14x14": lambda module: module.col2im(cols, (1, 1), (1, 1), (0, 0), (14, 14)),
         "max_pool2d 64x6x28x28, 2x2": lambda module: module.max_pool2d(x, (2, 2), (2, 2), (0, 0), (1, 1), (14, 14)),
         "max_unpool2d 64x6x14x14 -> 28x28": lambda module: module.max_unpool2d(best, index, 28 * 28),
     }

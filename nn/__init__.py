@@ -23,7 +23,8 @@ from .activation import CELU, GELU, SELU, Hardsigmoid, Hardtanh, SiLU, Softsign
 from .conv import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d,
                    Upsample)
 from .containers import Ensemble, ModuleList, Sequential
-from .layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, Residual
+from .layers import (BatchNorm1d, BatchNorm2d, Dropout, Dropout2d, Flatten, GaussianNoise, Identity, Linear, Maxout,
+                     Residual)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss, elastic_net_penalty, l1_penalty, l2_penalty)
 from .module import Module

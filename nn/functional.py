@@ -12,9 +12,9 @@ from autograd import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2
 from autograd.api import REDUCTIONS
 
 __all__ = ["linear", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "prelu",
-           "noisy_relu", "step", "maxout", "dropout", "gaussian_noise", "batch_norm", "mse_loss", "l1_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "huber_loss",
-           "smooth_l1_loss", "kl_div", "conv1d", "conv2d",
+           "noisy_relu", "step", "maxout", "dropout", "dropout2d", "gaussian_noise", "batch_norm", "mse_loss",
+           "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
+           "huber_loss", "smooth_l1_loss", "kl_div", "conv1d", "conv2d",
            "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
            "interpolate", "normalize", "scaled_dot_product_attention"]
 # activations of round 2 (compositions in autograd.api)
@@ -134,6 +134,19 @@ def _normal(shape, dtype, std):
     return ag.randn(*shape, dtype=dtype) * std
 
 
+def _dropout(x, p, training, mask_shape, name):
+    """x with the elements of a mask of `mask_shape` (broadcast over x) zeroed with probability p
+    and the rest scaled by 1/(1-p), in training."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"{name} probability must be in [0, 1], got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0
+    keep = ag.rand(*mask_shape, dtype=x.dtype) >= p
+    return ag.where(keep, x * (1 / (1 - p)), 0.0)
+
+
 def dropout(x, p=0.5, training=True):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p) in
     training, so that eval (identity) sees the same expected activation.
@@ -142,14 +155,23 @@ def dropout(x, p=0.5, training=True):
     >>> F.dropout(ag.ones(3), 0.5, training=False).tolist()
     [1.0, 1.0, 1.0]
     """
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
-    if not training or p == 0:
-        return x
-    if p == 1:
-        return x * 0
-    keep = ag.rand(*x.shape, dtype=x.dtype) >= p
-    return ag.where(keep, x * (1 / (1 - p)), 0.0)
+    return _dropout(x, p, training, x.shape, "dropout")
+
+
+def dropout2d(x, p=0.5, training=True):
+    """Channel dropout of feature maps x (N, C, H, W) or unbatched (C, H, W): each whole channel
+    is zeroed with probability p and the others scaled by 1/(1-p) in training; identity in eval.
+    (PyTorch 2.x still reads a 3-d input as (N, C, L), with a warning that it will become
+    (C, H, W); here it is (C, H, W) already.)
+
+    >>> import autograd as ag, nn.functional as F
+    >>> y = F.dropout2d(ag.ones(1, 4, 2, 2), 0.5)
+    >>> all(set(channel) <= {0.0, 2.0} and len(set(channel)) == 1 for channel in y.reshape(4, 4).tolist())
+    True
+    """
+    if x.ndim not in (3, 4):
+        raise ValueError(f"dropout2d needs input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
+    return _dropout(x, p, training, x.shape[:-2] + (1, 1), "dropout2d")
 
 
 def gaussian_noise(x, std, training=True):

@@ -1,5 +1,5 @@
-"""Layers with parameters or a train/eval difference: Linear, Maxout, Dropout, GaussianNoise,
-BatchNorm, plus the parameter-free Flatten, Identity and the Residual wrapper."""
+"""Layers with parameters or a train/eval difference: Linear, Maxout, Dropout, Dropout2d,
+GaussianNoise, BatchNorm, plus the parameter-free Flatten, Identity and the Residual wrapper."""
 import autograd as ag
 
 from . import functional as F
@@ -136,7 +136,7 @@ class Dropout(Module):
     def __init__(self, p=0.5):
         super().__init__()
         if not 0 <= p <= 1:
-            raise ValueError(f"Dropout probability must be in [0, 1], got {p}")
+            raise ValueError(f"{type(self).__name__} probability must be in [0, 1], got {p}")
         self.p = p
 
     def forward(self, x):
@@ -144,6 +144,14 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}"
+
+
+class Dropout2d(Dropout):
+    """Dropout of whole channels of (N, C, H, W) or (C, H, W) feature maps in training; identity
+    in eval (see `F.dropout2d`)."""
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training)
 
 
 class GaussianNoise(Module):

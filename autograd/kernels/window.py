@@ -8,15 +8,26 @@ def _offset(i, stride, dilation, count):
     return slice(i * dilation, i * dilation + stride * (count - 1) + 1, stride)
 
 
-def col2im(cols, stride, dilation, padded_size):
-    """Columns (N, C, kh, kw, OH, OW) added into zeros (N, C, *padded_size): column [n, c, i, j,
-    p, q] lands at (p stride_h + i dilation_h, q stride_w + j dilation_w)."""
-    n, channels, kh, kw, oh, ow = cols.shape
+def _reach(out_size, stride, dilation, kernel):
+    """How far the windows reach along each spatial dim from the padded input's top-left corner."""
+    return [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_size, stride, dilation, kernel)]
+
+
+def col2im(cols, stride, dilation, padding, size):
+    """Columns (C, kh, kw, N, OH, OW) added into zeros (N, C, *size): column [c, i, j, n, p, q]
+    lands at (p stride_h + i dilation_h - padding_h, q stride_w + j dilation_w - padding_w) of
+    plane (n, c), overlapping windows summing up, what falls outside the plane (in the padding)
+    dropped. The adjoint of a convolution's im2col."""
+    channels, kh, kw, n, oh, ow = cols.shape
+    reach = _reach((oh, ow), stride, dilation, (kh, kw))
+    padded_size = [max(p + s, r) for p, s, r in zip(padding, size, reach)]
     out = np.zeros((n, channels) + tuple(padded_size), cols.dtype)
     for i in range(kh):
         for j in range(kw):
-            out[:, :, _offset(i, stride[0], dilation[0], oh), _offset(j, stride[1], dilation[1], ow)] += cols[:, :, i, j]
-    return out
+            out[:, :, _offset(i, stride[0], dilation[0], oh), _offset(j, stride[1], dilation[1], ow)] += \
+                cols[:, i, j].transpose(1, 0, 2, 3)
+    (top, left), (height, width) = padding, size
+    return np.ascontiguousarray(out[:, :, top:top + height, left:left + width])
 
 
 def max_pool2d(x, kernel, stride, padding, dilation, out_size):
@@ -26,7 +37,7 @@ def max_pool2d(x, kernel, stride, padding, dilation, out_size):
     NaN), positions outside x never chosen."""
     (kh, kw), (dh, dw), (oh, ow) = kernel, dilation, out_size
     height, width = x.shape[2:]
-    reach = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_size, stride, dilation, kernel)]
+    reach = _reach(out_size, stride, dilation, kernel)
     widths = [(p, max(0, r - n - p)) for p, r, n in zip(padding, reach, (height, width))]
     padded = np.pad(x, ((0, 0), (0, 0), *widths), constant_values=np.nan)
     best = np.full(x.shape[:2] + (oh, ow), -np.inf, x.dtype)

@@ -1,7 +1,8 @@
 """numba versions of the sliding-window kernels in `window.py`, same arguments and results.
 
-Each loops over the output once in memory order, with padding handled by bounds checks
-rather than a padded copy. Inputs are made contiguous first (one copy for strided views).
+Each loops over its output (col2im: its columns) once in memory order, with padding handled
+by bounds checks rather than a padded copy. Inputs are made contiguous first (one copy for
+strided views).
 """
 import numpy as np
 from numba import njit
@@ -11,16 +12,37 @@ from .jit import JIT
 
 
 @njit(**JIT)
-def _col2im(cols, sh, sw, dh, dw, out):
-    n, channels, kh, kw, oh, ow = cols.shape
-    for b in range(n):
-        for c in range(channels):
+def _inside(offset, stride, pad, size, count):
+    """The range [first, stop) of output positions q whose input position q stride - pad + offset
+    lies in [0, size)."""
+    first = min(count, max(0, -((offset - pad) // stride)))
+    stop = min(count, max(first, -((offset - pad - size) // stride)))
+    return first, stop
+
+
+@njit(**JIT)
+def _col2im(cols, sh, sw, ph, pw, dh, dw, out):
+    channels, kh, kw, n, oh, ow = cols.shape
+    height, width = out.shape[2], out.shape[3]
+    for c in range(channels):
+        for b in range(n):
+            plane = out[b, c]
             for i in range(kh):
                 for j in range(kw):
+                    first, stop = _inside(j * dw, sw, pw, width, ow)
+                    shift = j * dw - pw
                     for p in range(oh):
-                        row = p * sh + i * dh
-                        for q in range(ow):
-                            out[b, c, row, q * sw + j * dw] += cols[b, c, i, j, p, q]
+                        row = p * sh - ph + i * dh
+                        if row < 0 or row >= height:
+                            continue
+                        source, target = cols[c, i, j, b, p], plane[row]
+                        if sw == 1:  # both runs contiguous: a loop numba vectorises (2.5x faster)
+                            to, add = target[first + shift:stop + shift], source[first:stop]
+                            for q in range(stop - first):
+                                to[q] += add[q]
+                        else:
+                            for q in range(first, stop):
+                                target[q * sw + shift] += source[q]
 
 
 @njit(**JIT)
@@ -58,12 +80,12 @@ def _max_unpool2d(grad, index, out):
                     out[b, c, index[b, c, p, q]] += grad[b, c, p, q]
 
 
-def col2im(cols, stride, dilation, padded_size):
+def col2im(cols, stride, dilation, padding, size):
     if 0 in cols.strides:  # broadcast columns (average pooling's): numpy's slices read them as they are
-        return window.col2im(cols, stride, dilation, padded_size)
+        return window.col2im(cols, stride, dilation, padding, size)
     cols = np.ascontiguousarray(cols)
-    out = np.zeros(cols.shape[:2] + tuple(padded_size), cols.dtype)
-    _col2im(cols, stride[0], stride[1], dilation[0], dilation[1], out)
+    out = np.zeros((cols.shape[3], cols.shape[0]) + tuple(size), cols.dtype)
+    _col2im(cols, *stride, *padding, *dilation, out)
     return out
 
 

@@ -75,7 +75,8 @@ class AvgPool2dAdjoint(Function):
     """The gradient of AvgPool2d: each output's gradient over its divisor, spread over its window."""
 
     def forward(self, grad, geometry, divisor, size):
-        shared = np.broadcast_to((grad / divisor)[:, :, None, None], grad.shape[:2] + geometry.kernel + grad.shape[2:])
+        spread = (grad / divisor).transpose(1, 0, 2, 3)[:, None, None]
+        shared = np.broadcast_to(spread, spread.shape[:1] + geometry.kernel + spread.shape[3:])
         return col2im(shared, geometry, size)
 
     def backward(self, xp, out_grad, grad):

@@ -58,32 +58,54 @@ def test_bad_arguments_are_named(call, message):
         call()
 
 
-def test_backward_holds_at_most_one_column_buffer(monkeypatch):
-    """Every im2col buffer and col2im's input is counted while alive: the forward keeps its
-    columns for the weight's gradient, and the backward lets go of them before the input
-    gradient's columns exist."""
+@pytest.mark.parametrize("block_bytes", [conv_ops.BLOCK_BYTES, 1], ids=["one-block", "a-block-per-sample"])
+def test_backward_holds_at_most_one_column_buffer(monkeypatch, block_bytes):
+    """The bytes of every im2col block and col2im input are counted while alive: the forward
+    keeps its columns for the weight's gradient, and the backward lets go of them before the
+    input gradient's columns exist, so it never holds more than the forward's columns."""
     alive, peak = [0], [0]
 
-    def release():
-        alive[0] -= 1
-
     def track(array):
-        alive[0] += 1
+        alive[0] += array.nbytes
         peak[0] = max(peak[0], alive[0])
-        weakref.finalize(array, release)  # views keep their base alive: it goes with the last one
+        weakref.finalize(array, lambda size=array.nbytes: alive.__setitem__(0, alive[0] - size))
         return array
 
     im2col, col2im = conv_ops.im2col, conv_ops.col2im
+    monkeypatch.setattr(conv_ops, "BLOCK_BYTES", block_bytes)
     monkeypatch.setattr(conv_ops, "im2col", lambda x, geometry: track(im2col(x, geometry)))
     monkeypatch.setattr(conv_ops, "col2im", lambda cols, geometry, size: col2im(track(cols), geometry, size))
-    x = ag.randn(2, 3, 8, 8, requires_grad=True)
+    x = ag.randn(3, 3, 8, 8, requires_grad=True)
     w = ag.randn(4, 3, 3, 3, requires_grad=True)
     out = ag.conv2d(x, w, padding=1)
-    assert alive[0] == 1
-    peak[0] = 0
+    columns = alive[0]
+    assert columns == 3 * 3 * 3 * 3 * 8 * 8 * 4  # float32 (C kh kw, N OH OW)
+    peak[0] = alive[0]
     out.sum().backward()
-    assert peak[0] == 1 and alive[0] == 0
+    assert peak[0] == columns and alive[0] == 0
     assert x.grad.shape == x.shape and w.grad.shape == w.shape
+
+
+@pytest.mark.parametrize("stride, padding, groups", [(1, 1, 1), (2, 0, 2)])
+def test_columns_in_blocks_of_samples_give_the_same_results(monkeypatch, stride, padding, groups):
+    rng = np.random.default_rng(2)
+    x = ag.tensor(rng.standard_normal((5, 4, 7, 6)), requires_grad=True)
+    w = ag.tensor(rng.standard_normal((6, 4 // groups, 3, 3)), requires_grad=True)
+    b = ag.tensor(rng.standard_normal(6), requires_grad=True)
+    g = ag.tensor(rng.standard_normal(ag.conv2d(x, w, b, stride, padding, groups=groups).shape))
+
+    def run():
+        x.grad = w.grad = b.grad = None
+        out = ag.conv2d(x, w, b, stride, padding, groups=groups)
+        out.backward(g)
+        return out.data, x.grad.data, w.grad.data, b.grad.data
+
+    whole = run()
+    monkeypatch.setattr(conv_ops, "BLOCK_BYTES", 1)  # one sample per block
+    for blocked, expected in zip(run(), whole):
+        np.testing.assert_allclose(blocked, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(whole[0], naive.conv2d(x.data, w.data, b.data, stride, padding, groups=groups),
+                               rtol=1e-10)
 
 
 def test_conv_transpose2d_is_the_input_gradient_of_conv2d():

@@ -19,18 +19,29 @@ def layout(array, contiguous):
 
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("contiguous", [True, False])
-@pytest.mark.parametrize("stride, dilation, out, padded", [((1, 1), (1, 1), (4, 5), (6, 7)),
-                                                          ((2, 3), (2, 1), (3, 2), (10, 9))])
-def test_col2im_agrees(dtype, contiguous, stride, dilation, out, padded):
-    cols = layout(np.random.default_rng(0).standard_normal((2, 3, 3, 3) + out).astype(dtype), contiguous)
-    np.testing.assert_allclose(window_jit.col2im(cols, stride, dilation, padded),
-                               window.col2im(cols, stride, dilation, padded), rtol=1e-6)
+@pytest.mark.parametrize("stride, dilation, padding, out, size", [
+    ((1, 1), (1, 1), (0, 0), (4, 5), (6, 7)),
+    ((1, 1), (1, 1), (1, 1), (4, 5), (4, 5)),  # windows reaching into the padding on every side
+    ((2, 3), (2, 1), (1, 2), (3, 2), (7, 5))])
+def test_col2im_agrees(dtype, contiguous, stride, dilation, padding, out, size):
+    cols = layout(np.random.default_rng(0).standard_normal((3, 3, 3, 2) + out).astype(dtype), contiguous)
+    np.testing.assert_allclose(window_jit.col2im(cols, stride, dilation, padding, size),
+                               window.col2im(cols, stride, dilation, padding, size), rtol=1e-6)
+
+
+def test_col2im_worked_example():
+    # A 2x2 kernel of ones over a 3x3 image with stride 1: each column holds 1, so each pixel
+    # counts the windows covering it (corners 1, edges 2, the centre 4).
+    cols = np.ones((1, 2, 2, 1, 2, 2))
+    expected = [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    for module in (window, window_jit):
+        assert module.col2im(cols, (1, 1), (1, 1), (0, 0), (3, 3))[0, 0].tolist() == expected
 
 
 def test_col2im_of_broadcast_columns_agrees():
-    cols = np.broadcast_to(np.arange(6.0).reshape(1, 1, 1, 1, 2, 3), (2, 3, 2, 2, 2, 3))
-    np.testing.assert_array_equal(window_jit.col2im(cols, (1, 1), (1, 1), (3, 4)),
-                                  window.col2im(np.ascontiguousarray(cols), (1, 1), (1, 1), (3, 4)))
+    cols = np.broadcast_to(np.arange(6.0).reshape(1, 1, 1, 1, 2, 3), (3, 2, 2, 2, 2, 3))
+    np.testing.assert_array_equal(window_jit.col2im(cols, (1, 1), (1, 1), (0, 1), (3, 2)),
+                                  window.col2im(np.ascontiguousarray(cols), (1, 1), (1, 1), (0, 1), (3, 2)))
 
 
 POOLS = [((2, 2), (2, 2), (0, 0), (1, 1)), ((3, 2), (2, 1), (1, 1), (1, 2)), ((3, 3), (2, 2), (1, 1), (1, 1))]

@@ -1,10 +1,14 @@
 """Layers: values against numpy, gradients against central differences, train/eval behaviour
 against PyTorch's definitions and PyTorch's batch norm (recorded by tests/fixtures/make_run_fixtures.py)."""
+import warnings
+
 import numpy as np
 import pytest
 
 import autograd as ag
 import nn
+import nn.functional as F
+import optim
 from tests.fixtures import runs
 
 
@@ -146,6 +150,82 @@ def test_dropout_repeats_under_manual_seed():
     first = nn.Dropout(0.5)(ag.ones(50)).data
     ag.manual_seed(7)
     np.testing.assert_array_equal(nn.Dropout(0.5)(ag.ones(50)).data, first)
+
+
+# --- Dropout2d ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("p", [0.2, 0.5])
+@pytest.mark.parametrize("shape", [(400, 25, 3, 2), (10_000, 2, 3)], ids=["NCHW", "CHW"])
+def test_dropout2d_zeroes_whole_channels_a_fraction_p_and_scales_the_rest(p, shape):
+    ag.manual_seed(8)
+    x = ag.rand(*shape) + 1  # no zeros of its own
+    y = nn.Dropout2d(p)(x).data
+    channels = y.reshape(-1, shape[-2] * shape[-1])
+    dropped = (channels == 0).all(axis=1)
+    assert ((channels != 0).all(axis=1) | dropped).all()  # a channel goes whole or not at all
+    # Binomial(10,000 channels, p): the dropped fraction is within 5 standard deviations of p.
+    assert abs(dropped.mean() - p) < 5 * np.sqrt(p * (1 - p) / dropped.size)
+    np.testing.assert_allclose(channels[~dropped], x.data.reshape(channels.shape)[~dropped] / (1 - p), rtol=1e-6)
+
+
+def test_dropout2d_draws_one_number_per_channel_from_the_generator_stream():
+    ag.manual_seed(9)
+    y = F.dropout2d(ag.ones(3, 4, 2, 2), 0.5).data
+    ag.manual_seed(9)
+    keep = ag.rand(3, 4, 1, 1).data >= 0.5
+    np.testing.assert_array_equal(y, np.broadcast_to(np.where(keep, 2.0, 0.0), y.shape))
+
+
+def test_dropout2d_gradient_flows_through_the_kept_channels_only():
+    ag.manual_seed(10)
+    x = ag.ones(8, 6, 3, 3, requires_grad=True)
+    y = nn.Dropout2d(0.5)(x)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, y.data)
+
+
+def test_dropout2d_is_the_identity_in_eval_and_at_p_0_and_zero_at_p_1():
+    x = ag.randn(2, 3, 4, 4)
+    assert nn.Dropout2d(0.5).eval()(x) is x
+    assert nn.Dropout2d(0.0)(x) is x
+    assert not nn.Dropout2d(1.0)(x).data.any()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nn.Dropout2d(-0.1), r"Dropout2d probability must be in \[0, 1\], got -0.1"),
+    (lambda: F.dropout2d(ag.ones(2, 3, 4, 4), 2.0), r"dropout2d probability must be in \[0, 1\], got 2.0"),
+    (lambda: F.dropout2d(ag.ones(4, 4), 0.5), r"\(N, C, H, W\) or \(C, H, W\), got \(4, 4\)"),
+    (lambda: nn.Dropout2d()(ag.ones(1, 2, 3, 4, 5)), r"got \(1, 2, 3, 4, 5\)"),
+])
+def test_dropout2d_bad_arguments_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_dropout2d_compiled_step_matches_eager():
+    def train(compiled):
+        ag.manual_seed(0)
+        model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.Dropout2d(0.3), nn.ReLU(), nn.Flatten(),
+                              nn.Linear(4 * 5 * 5, 3)).to(ag.float64)
+        optimiser = optim.SGD(model.parameters(), lr=0.1)
+        x, y = ag.randn(6, 2, 5, 5, dtype=ag.float64), ag.randint(0, 3, (6,))
+
+        def step():
+            optimiser.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            optimiser.step()
+            return loss
+
+        step = ag.compile(step) if compiled else step
+        return [step().item() for _ in range(5)], model[0].weight.data.copy(), step
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may fall back to eager
+        eager_losses, eager_weight, _ = train(False)
+        losses, weight, step = train(True)
+    assert step.plans and len(set(losses)) == 5  # captured, and a fresh mask (and loss) every step
+    np.testing.assert_allclose(losses, eager_losses, rtol=1e-12)
+    np.testing.assert_allclose(weight, eager_weight, rtol=1e-12)
 
 
 # --- BatchNorm ---------------------------------------------------------------------------------

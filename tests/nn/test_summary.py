@@ -67,3 +67,12 @@ def test_summary_without_verbose_prints_nothing_and_its_repr_is_one_line(capsys)
     summary = shallow().summary(verbose=False)
     assert capsys.readouterr().out == ""
     assert repr(summary) == "<Summary of Sequential: 3 layers, 50,890 parameters (50,890 trainable)>"
+
+
+def test_a_cnn_with_channel_dropout_shows_each_layer():
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.Dropout2d(0.25), nn.ReLU(), nn.Flatten(), nn.Linear(256, 3))
+    summary = model.summary(input_shape=(1, 8, 8))
+    assert [(row.kind, row.output_shape, row.params) for row in summary.rows] == [
+        ("Conv2d", (None, 4, 8, 8), 4 * 9 + 4), ("Dropout2d", (None, 4, 8, 8), 0), ("ReLU", (None, 4, 8, 8), 0),
+        ("Flatten", (None, 256), 0), ("Linear", (None, 3), 256 * 3 + 3)]
+    assert "1 (Dropout2d)" in str(summary)
