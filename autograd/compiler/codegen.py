@@ -256,5 +256,9 @@ def load_kernel(source):
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # numba's cache finds the kernel's module by name
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]  # not half-loaded for the next caller
+            raise
     return module.kernel

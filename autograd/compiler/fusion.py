@@ -116,6 +116,9 @@ def fuse(steps, values, kept):
     groups = _groups(steps, values)
     fused = {id(step) for group in groups for step in group.steps}
     _choose_outputs(groups, [step for step in steps if id(step) not in fused], kept)
+    # A group none of whose values is read from memory (its readers all recompute them) has
+    # nothing left to do: its steps go, and no kernel is made.
+    groups = [group for group in groups if group.outputs]
     first = {id(group.steps[0]): Step("fused", group, tuple(group.inputs), tuple(group.outputs)) for group in groups}
     return [first.get(id(step), step) for step in steps if id(step) not in fused or id(step) in first]
 

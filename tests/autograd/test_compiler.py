@@ -267,3 +267,25 @@ def test_a_gradient_given_to_backward_enters_the_fused_loop():
         x.grad = None
     if ag.compiler.plan.FUSION:
         assert [s.kind for s in compiled.plans[0].steps].count("fused") == 1
+
+
+def test_a_run_whose_values_are_all_recomputed_elsewhere_makes_no_kernel():
+    """A fusible run (here the scaled log-probability sums) whose every value the next run
+    recomputes rather than loads writes nothing: it must not become an empty loop."""
+    w = ag.tensor(np.random.default_rng(0).standard_normal((5, 4)), requires_grad=True)
+    weights = ag.ones(6, dtype=ag.float64)
+
+    def step(x):
+        w.grad = None
+        log_probs = ag.log_softmax(x @ w, 1)
+        loss = (0.9 * -log_probs.sum(1) - 0.1 * log_probs.sum(1) * weights).sum()
+        loss.backward()
+        return loss
+
+    compiled = ag.compile(step)
+    for seed in range(3):
+        x = ag.tensor(np.random.default_rng(seed).standard_normal((6, 5)))
+        expected, expected_grad = step(x).item(), w.grad.data.copy()
+        assert compiled(x).item() == pytest.approx(expected, rel=1e-13)
+        np.testing.assert_allclose(w.grad.data, expected_grad, rtol=1e-12)
+    assert all(step.kind != "fused" or step.outputs for step in compiled.plans[0].steps)
