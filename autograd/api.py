@@ -716,7 +716,7 @@ def as_1d(x):
 
 def take_along(x, indices, dim):
     """x's values at the int64 `indices` along `dim` (an axis): the gradient flows back to them."""
-    return ops.TakeAlong.apply(x, indices, axis=dim)
+    return ops.Gather.apply(x, indices, axis=dim)
 
 
 def _extreme_along(x, dim, keepdim, arg_op, name):

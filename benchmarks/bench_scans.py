@@ -12,7 +12,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 import autograd as ag  # noqa: E402
-from autograd.ops.scan import AddAlong, SortIndices, TakeAlong, TopkIndices  # noqa: E402
+from autograd.ops.index import Gather, ScatterAdd  # noqa: E402
+from autograd.ops.scan import SortIndices, TopkIndices  # noqa: E402
 from common import machine, side_by_side, torch_available  # noqa: E402
 
 SHAPES = ((64, 100), (256, 1000))
@@ -35,9 +36,9 @@ def gather_table(rng):
         x = rng.standard_normal(shape, np.float32)
         index = np.argsort(x, axis=1)
         steps = {"numpy gather": lambda: np.take_along_axis(x, index, axis=1),
-                 "gather": lambda: TakeAlong().forward(x, index, 1),
+                 "gather": lambda: Gather().forward(x, index, 1),
                  "numpy scatter-add": lambda: numpy_scatter_add(x, index, 1, shape),
-                 "scatter-add": lambda: AddAlong().forward(x, index, 1, shape),
+                 "scatter-add": lambda: ScatterAdd().forward(np.zeros(shape, x.dtype), index, x, 1),
                  "numpy topk k=10 indices": lambda: SortIndices().forward(x, 1, True)[:, :10],
                  "topk k=10 indices": lambda: TopkIndices().forward(x, 10, 1, True)}
         times = side_by_side(steps, min_reps=20, budget=1.0)
