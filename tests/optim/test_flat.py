@@ -93,3 +93,18 @@ def test_a_parameter_without_a_gradient_leaves_the_flat_update_for_that_step():
     _train(params, opt, steps=1)
     np.testing.assert_array_equal(params[0].data, frozen)
     assert opt.state[params[0]]["step"] == 3 and opt.state[params[1]]["step"] == 4
+
+
+def test_large_parameters_keep_their_own_updates():
+    """Where parameters are large the gradients' copy costs more than the calls it saves."""
+    from optim.flat import MEAN_SIZE
+
+    small, large = _params(np.float64), [ag.zeros(MEAN_SIZE + 1, dtype=ag.float64, requires_grad=True),
+                                         ag.zeros(MEAN_SIZE + 1, dtype=ag.float64, requires_grad=True)]
+    for params, flat in ((small, True), (large, False)):
+        opt = optim.SGD(params, lr=0.1)
+        for _ in range(3):
+            for p in params:
+                p.grad = ag.ones_like(p)
+            opt.step()
+        assert bool(opt._flat) == flat
