@@ -80,8 +80,13 @@ def check_dims(dim, ndim, name):
     return tuple(sorted(axes))
 
 
-def _count(shape, axes):
-    return int(np.prod([shape[a] for a in axes] if axes is not None else shape))
+def reduction_dims(dim, ndim, name):
+    """`check_dims` for a reduction, where an empty sequence of dims means every dim, as in
+    PyTorch (`x.sum(dim=())` is `x.sum()`)."""
+    return check_dims(None if isinstance(dim, (tuple, list)) and not dim else dim, ndim, name)
+
+
+_count = ops.reduce.element_count
 
 
 # --- arithmetic and math ------------------------------------------------------------------------
@@ -579,7 +584,7 @@ def sum(x, dim=None, keepdim=False, *, dtype=None):
     x = ensure_tensor(x)
     if dtype is not None:
         x = to(x, dtype)
-    return ops.Sum.apply(x, axis=check_dims(dim, x.ndim, "sum"), keepdims=keepdim)
+    return ops.Sum.apply(x, axis=reduction_dims(dim, x.ndim, "sum"), keepdims=keepdim)
 
 
 def mean(x, dim=None, keepdim=False, *, dtype=None):
@@ -589,7 +594,7 @@ def mean(x, dim=None, keepdim=False, *, dtype=None):
         raise ValueError(f"mean: dtype must be a floating dtype, got {dtype}")
     if dtype is not None or not dtypes.is_floating(x.dtype):
         x = to(x, dtypes.DEFAULT_FLOAT if dtype is None else dtype)
-    axes = check_dims(dim, x.ndim, "mean")
+    axes = reduction_dims(dim, x.ndim, "mean")
     return ops.Sum.apply(x, axis=axes, keepdims=keepdim) / _count(x.shape, axes)
 
 
@@ -605,8 +610,15 @@ def var(x, dim=None, correction=1, keepdim=False, unbiased=None):
 
 
 def std(x, dim=None, correction=1, keepdim=False, unbiased=None):
-    """Standard deviation over `dim` (square root of `var`)."""
-    return sqrt(_variance(x, dim, correction if unbiased is None else int(unbiased), keepdim, "std"))
+    """Standard deviation over `dim` (square root of `var`; gradient 0 where it is 0, as PyTorch)."""
+    return _root(_variance(x, dim, correction if unbiased is None else int(unbiased), keepdim, "std"))
+
+
+def _root(variance):
+    """sqrt(variance) with gradient 0 where the variance is 0 (sqrt's own would be 0 * inf = nan
+    there): the square root is taken of 1 in those places, and its result not used."""
+    nonzero = ne(variance, 0.0)
+    return where(nonzero, sqrt(where(nonzero, variance, 1.0)), 0.0)
 
 
 def var_mean(x, dim=None, *, correction=1, keepdim=False):
@@ -621,7 +633,7 @@ def var_mean(x, dim=None, *, correction=1, keepdim=False):
 
 def std_mean(x, dim=None, *, correction=1, keepdim=False):
     """(std, mean) over `dim`, as `torch.std_mean`."""
-    return sqrt(_variance(x, dim, correction, keepdim, "std_mean")), mean(x, dim, keepdim)
+    return _root(_variance(x, dim, correction, keepdim, "std_mean")), mean(x, dim, keepdim)
 
 
 def _variance(x, dim, correction, keepdim, name):
@@ -629,7 +641,7 @@ def _variance(x, dim, correction, keepdim, name):
     x = ensure_tensor(x)
     if not dtypes.is_floating(x.dtype):
         x = to(x, dtypes.DEFAULT_FLOAT)
-    axes = check_dims(dim, x.ndim, name)
+    axes = reduction_dims(dim, x.ndim, name)
     count = _count(x.shape, axes)
     if count - correction <= 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0: correction {correction} is not less than the "
@@ -653,27 +665,29 @@ def norm(x, p="fro", dim=None, keepdim=False):
         raise ValueError(f"norm: p must be a number (inf and -inf included) or 'fro', got {p!r}")
     if not dtypes.is_floating(x.dtype):
         raise ValueError(f"norm needs a floating-point tensor, got dtype {x.dtype}")
-    return ops.VectorNorm.apply(x, ord=float(p), axis=check_dims(dim, x.ndim, "norm"), keepdims=keepdim)
+    return ops.VectorNorm.apply(x, ord=float(p), axis=reduction_dims(dim, x.ndim, "norm"), keepdims=keepdim)
 
 
 def prod(x, dim=None, keepdim=False):
     """Product over `dim`."""
     x = ensure_tensor(x)
-    return ops.Prod.apply(x, axis=check_dims(dim, x.ndim, "prod"), keepdims=keepdim)
+    return ops.Prod.apply(x, axis=reduction_dims(dim, x.ndim, "prod"), keepdims=keepdim)
 
 
 def amax(x, dim=None, keepdim=False):
     """Largest value over `dim` (int, tuple or None); tied maxima share the gradient."""
     x = ensure_tensor(x)
-    _check_not_empty(x, "amax")
-    return ops.Amax.apply(x, axis=check_dims(dim, x.ndim, "amax"), keepdims=keepdim)
+    axes = reduction_dims(dim, x.ndim, "amax")
+    _check_not_empty(x, "amax", axes)
+    return ops.Amax.apply(x, axis=axes, keepdims=keepdim)
 
 
 def amin(x, dim=None, keepdim=False):
     """Smallest value over `dim` (int, tuple or None); tied minima share the gradient."""
     x = ensure_tensor(x)
-    _check_not_empty(x, "amin")
-    return ops.Amin.apply(x, axis=check_dims(dim, x.ndim, "amin"), keepdims=keepdim)
+    axes = reduction_dims(dim, x.ndim, "amin")
+    _check_not_empty(x, "amin", axes)
+    return ops.Amin.apply(x, axis=axes, keepdims=keepdim)
 
 
 def max(x, dim=None, keepdim=False):
@@ -709,6 +723,13 @@ def check_dim(dim, ndim, name):
     return axis
 
 
+def values_and_indices(x, values, indices):
+    """`ValuesIndices` of an op along one dim of x, made 0-d again when x is 0-d."""
+    if x.ndim == 0:
+        return ValuesIndices(values.reshape(()), indices.reshape(()))
+    return ValuesIndices(values, indices)
+
+
 def as_1d(x):
     """x, seen as 1-d if it is 0-d (how ops along one dim treat 0-d tensors, as PyTorch)."""
     return ops.Reshape.apply(x, shape=(1,)) if x.ndim == 0 else x
@@ -721,8 +742,8 @@ def take_along(x, indices, dim):
 
 def _extreme_along(x, dim, keepdim, arg_op, name):
     x = ensure_tensor(x)
-    _check_not_empty(x, name)
     axis = check_dim(dim, x.ndim, name)
+    _check_not_empty(x, name, None if x.ndim == 0 else (axis,))
     flat = as_1d(x)
     indices = arg_op.apply(flat, axis=axis, keepdims=True)
     values = take_along(flat, indices, axis)
@@ -734,8 +755,8 @@ def _extreme_along(x, dim, keepdim, arg_op, name):
 
 def _arg_reduce(x, dim, keepdim, op, name):
     x = ensure_tensor(x)
-    _check_not_empty(x, name)
     (axis,) = (None,) if dim is None else check_dims(dim, x.ndim, name) or (None,)
+    _check_not_empty(x, name, None if axis is None else (axis,))
     return op.apply(x, axis=axis, keepdims=keepdim)
 
 
@@ -749,9 +770,11 @@ def argmin(x, dim=None, keepdim=False):
     return _arg_reduce(x, dim, keepdim, ops.ArgMin, "argmin")
 
 
-def _check_not_empty(x, name):
-    if x.data.size == 0:
-        raise ValueError(f"{name} of an empty tensor of shape {x.shape}")
+def _check_not_empty(x, name, axes=None):
+    """Refuse a max or min over nothing: over `axes` (all dims if None) of size 0."""
+    if (x.data.size if axes is None else _count(x.shape, axes)) == 0:
+        over = "" if axes is None else f" over dim {axes[0] if len(axes) == 1 else axes} (size 0)"
+        raise ValueError(f"{name} of an empty tensor of shape {x.shape}{over}")
 
 
 def _shifted(x, axes):
@@ -769,7 +792,7 @@ def logsumexp(x, dim=None, keepdim=False):
     1000.693
     """
     x = ensure_tensor(x)
-    axes = check_dims(dim, x.ndim, "logsumexp")
+    axes = reduction_dims(dim, x.ndim, "logsumexp")
     shifted, shift = _shifted(x, axes)
     total = shifted.exp().sum(axes, keepdim=True).log() + shift
     return total if keepdim else total.reshape(tuple(n for i, n in enumerate(x.shape) if axes and i not in axes))
@@ -980,10 +1003,14 @@ def normalise_index(index):
     parts = index if isinstance(index, tuple) else (index,)
     normalised = []
     for part in parts:
-        if isinstance(part, Tensor):
+        if isinstance(part, Tensor) and part.ndim == 0 and part.dtype.kind in "iu":
+            part = part.item()  # an int, as PyTorch takes it (item(): a compiled step sees the read)
+        elif isinstance(part, Tensor):
             part = part.data
         elif isinstance(part, list):
             part = np.asarray(part)
+        if isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype.kind in "iu":
+            part = int(part)
         if isinstance(part, np.ndarray):
             if part.dtype == np.bool_:
                 normalised.extend(np.nonzero(part))

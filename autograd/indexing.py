@@ -20,16 +20,6 @@ SCATTER_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
 # --- argument checks ----------------------------------------------------------------------------
-def _axis(dim, ndim, name):
-    """`dim` as an axis in [0, ndim); a 0-d tensor takes dim 0 or -1 as PyTorch does."""
-    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-        raise TypeError(f"{name}: dim must be an int, got {dim!r}")
-    size = max(ndim, 1)
-    if not -size <= dim < size:
-        raise ValueError(f"{name}: dim {dim} is out of range for a tensor with {ndim} dims")
-    return int(dim) % size
-
-
 def _index_tensor(index, name):
     """`index` as an int64 Tensor (lists and arrays of ints are converted); other dtypes rejected."""
     if not isinstance(index, Tensor):
@@ -52,26 +42,22 @@ def _check_in_range(index, size, axis, name):
             raise IndexError(f"{name}: index {bad} is out of bounds for dimension {axis} with size {size}")
 
 
-def _as_vector_if_scalar(x):
-    return api.reshape(x, 1) if x.ndim == 0 else x
-
-
 def _scatter_arguments(x, dim, index, src, name):
     """Checked (x, index, src, axis) of a gather or scatter, 0-d tensors seen as 1-d: index has x's
     number of dims, fits in x outside `axis` (and in src everywhere), and holds valid positions;
     src is cut to index's shape."""
     x, index = api.ensure_tensor(x), _index_tensor(index, name)
-    axis = _axis(dim, x.ndim, name)
+    axis = api.check_dim(dim, x.ndim, name)
     if index.ndim != x.ndim:
         raise ValueError(f"{name}: index must have as many dims as the input, got index {index.shape} "
                          f"for input {x.shape}")
-    x, index = _as_vector_if_scalar(x), _as_vector_if_scalar(index)
+    x, index = api.as_1d(x), api.as_1d(index)
     if any(d != axis and m > n for d, (m, n) in enumerate(zip(index.shape, x.shape))):
         raise ValueError(f"{name}: index of shape {index.shape} is larger than the input's {x.shape} outside "
                          f"dim {axis}")
     _check_in_range(index, x.shape[axis], axis, name)
     if src is not None:
-        src = _as_vector_if_scalar(api.ensure_tensor(src))
+        src = api.as_1d(api.ensure_tensor(src))
         if src.ndim != index.ndim or any(m > n for m, n in zip(index.shape, src.shape)):
             raise ValueError(f"{name}: index of shape {index.shape} does not fit in src of shape {src.shape}")
         if src.dtype != x.dtype:
@@ -176,10 +162,10 @@ def index_select(input, dim, index):
     [[3.0, 4.0], [3.0, 4.0]]
     """
     x, index = api.ensure_tensor(input), _index_tensor(index, "index_select")
-    axis = _axis(dim, x.ndim, "index_select")
+    axis = api.check_dim(dim, x.ndim, "index_select")
     if index.ndim > 1:
         raise ValueError(f"index_select: index must be 0-d or 1-d, got shape {index.shape}")
-    x, index = _as_vector_if_scalar(x), api.reshape(index, -1)
+    x, index = api.as_1d(x), api.reshape(index, -1)
     _check_in_range(index, x.shape[axis], axis, "index_select")
     shape = tuple(len(index) if d == axis else n for d, n in enumerate(x.shape))
     along = tuple(len(index) if d == axis else 1 for d in range(x.ndim))
@@ -293,7 +279,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     x = api.ensure_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"diagonal needs a tensor of at least 2 dims, got shape {x.shape}")
-    first, second = _axis(dim1, x.ndim, "diagonal"), _axis(dim2, x.ndim, "diagonal")
+    first, second = api.check_dim(dim1, x.ndim, "diagonal"), api.check_dim(dim2, x.ndim, "diagonal")
     if first == second:
         raise ValueError(f"diagonal: dim1 and dim2 name the same dim {first}")
     others = [d for d in range(x.ndim) if d not in (first, second)]
@@ -339,8 +325,8 @@ def roll(input, shifts, dims=None):
     if len(dims) != len(shifts):
         raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
     for shift, dim in zip(shifts, dims):
-        axis = _axis(dim, x.ndim, "roll")
-        size = _as_vector_if_scalar(x).shape[axis]
+        axis = api.check_dim(dim, x.ndim, "roll")
+        size = api.as_1d(x).shape[axis]
         if size and shift % size:
             x = api.getitem(x, _along(axis, (np.arange(size) - shift) % size))
     return x
@@ -387,8 +373,8 @@ def repeat_interleave(input, repeats, dim=None):
     if dim is None:
         x, axis = api.flatten(x), 0
     else:
-        axis = _axis(dim, x.ndim, "repeat_interleave")
-        x = _as_vector_if_scalar(x)
+        axis = api.check_dim(dim, x.ndim, "repeat_interleave")
+        x = api.as_1d(x)
     size = x.shape[axis]
     if isinstance(repeats, Tensor):
         _read(repeats, "repeat_interleave() with a tensor of repeats")
@@ -409,8 +395,8 @@ def unfold(input, dimension, size, step):
     [[0.0, 1.0], [2.0, 3.0]]
     """
     x = api.ensure_tensor(input)
-    axis = _axis(dimension, x.ndim, "unfold")
-    x = _as_vector_if_scalar(x)
+    axis = api.check_dim(dimension, x.ndim, "unfold")
+    x = api.as_1d(x)
     if size < 0 or size > x.shape[axis] or step <= 0:
         raise ValueError(f"unfold: size {size} must be in [0, {x.shape[axis]}] (dim {axis} of shape "
                          f"{x.shape}) and step {step} positive")
@@ -429,7 +415,7 @@ def unflatten(input, dim, sizes):
     (2, 2, 3)
     """
     x = api.ensure_tensor(input)
-    axis = _axis(dim, x.ndim, "unflatten")
+    axis = api.check_dim(dim, x.ndim, "unflatten")
     sizes = tuple(int(n) for n in sizes)
     known = math.prod(n for n in sizes if n != -1)
     if sizes.count(-1) > 1 or (known != x.shape[axis] if -1 not in sizes else known == 0 or x.shape[axis] % known):
@@ -445,8 +431,8 @@ def narrow(input, dim, start, length):
     [1.0, 2.0, 3.0]
     """
     x = api.ensure_tensor(input)
-    axis = _axis(dim, x.ndim, "narrow")
-    size = _as_vector_if_scalar(x).shape[axis]
+    axis = api.check_dim(dim, x.ndim, "narrow")
+    size = api.as_1d(x).shape[axis]
     if not -size <= start <= size:
         raise IndexError(f"narrow: start {start} is out of bounds for dimension {axis} with size {size}")
     start = start % size if size and start < 0 else start
@@ -464,8 +450,8 @@ def split(tensor, split_size_or_sections, dim=0):
     [(2, 2), (2, 2), (1, 2)]
     """
     x = api.ensure_tensor(tensor)
-    axis = _axis(dim, x.ndim, "split")
-    size = _as_vector_if_scalar(x).shape[axis]
+    axis = api.check_dim(dim, x.ndim, "split")
+    size = api.as_1d(x).shape[axis]
     if isinstance(split_size_or_sections, (tuple, list)):
         sections = tuple(int(n) for n in split_size_or_sections)
         if sum(sections) != size or any(n < 0 for n in sections):
@@ -489,5 +475,5 @@ def chunk(input, chunks, dim=0):
     x = api.ensure_tensor(input)
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
-    size = _as_vector_if_scalar(x).shape[_axis(dim, x.ndim, "chunk")]
+    size = api.as_1d(x).shape[api.check_dim(dim, x.ndim, "chunk")]
     return split(x, max(-(-size // chunks), 1), dim)

@@ -3,7 +3,7 @@
 The dim is required; a 0-d tensor counts as 1-d (dim 0 or -1).
 """
 from . import dtypes, ops
-from .api import ValuesIndices, as_1d, check_dim, ensure_tensor, take_along, to
+from .api import as_1d, check_dim, ensure_tensor, take_along, to, values_and_indices
 
 
 def _scan(op, x, dim, name, **options):
@@ -53,10 +53,7 @@ def _cumulative_extreme(x, dim, largest, name):
     x = ensure_tensor(x)
     flat, axis = as_1d(x), check_dim(dim, x.ndim, name)
     indices = ops.CumulativeExtremeIndices.apply(flat, axis=axis, largest=largest)
-    values = take_along(flat, indices, axis)
-    if x.ndim == 0:
-        return ValuesIndices(values.reshape(()), indices.reshape(()))
-    return ValuesIndices(values, indices)
+    return values_and_indices(x, take_along(flat, indices, axis), indices)
 
 
 def cummax(x, dim):

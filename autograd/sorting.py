@@ -1,7 +1,9 @@
 """Sorting along one dim, as PyTorch's: `sort argsort topk`. Indices are int64; values are
 gathered at them, so the gradient goes back to the element each index names."""
+import numpy as np
+
 from . import ops
-from .api import ValuesIndices, as_1d, check_dim, ensure_tensor, take_along
+from .api import as_1d, check_dim, ensure_tensor, take_along, values_and_indices
 
 
 def _sorted_indices(x, dim, descending, name):
@@ -9,12 +11,6 @@ def _sorted_indices(x, dim, descending, name):
     x = ensure_tensor(x)
     flat, axis = as_1d(x), check_dim(dim, x.ndim, name)
     return flat, axis, ops.SortIndices.apply(flat, axis=axis, descending=descending)
-
-
-def _in_shape_of(x, values, indices):
-    if x.ndim == 0:
-        return ValuesIndices(values.reshape(()), indices.reshape(()))
-    return ValuesIndices(values, indices)
 
 
 def sort(x, dim=-1, descending=False, stable=False):
@@ -26,7 +22,7 @@ def sort(x, dim=-1, descending=False, stable=False):
     tensor([1, 2, 0])
     """
     flat, axis, indices = _sorted_indices(x, dim, descending, "sort")
-    return _in_shape_of(x, take_along(flat, indices, axis), indices)
+    return values_and_indices(x, take_along(flat, indices, axis), indices)
 
 
 def argsort(x, dim=-1, descending=False, stable=False):
@@ -51,7 +47,10 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     x = ensure_tensor(x)
     flat, axis = as_1d(x), check_dim(dim, x.ndim, "topk")
     size = flat.shape[axis]
-    if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k <= size:
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+        raise TypeError(f"topk: k must be an int, got {k!r}")
+    if not 0 <= k <= size:
         raise ValueError(f"topk: k={k!r} is out of range for dim {dim} of size {size} (shape {x.shape})")
+    k = int(k)
     indices = ops.TopkIndices.apply(flat, k=k, axis=axis, largest=largest)
-    return _in_shape_of(x, take_along(flat, indices, axis), indices)
+    return values_and_indices(x, take_along(flat, indices, axis), indices)

@@ -119,7 +119,8 @@ class Prod(Function):
         return (xp.reshape(grad, kept_shape(self.shape, axis)) * xp.prod_of_others(x, axis),)
 
 
-def _count(shape, axis):
+def element_count(shape, axis):
+    """How many elements a reduction over `axis` (None: all) of an array of `shape` takes in."""
     return int(np.prod(shape if axis is None else [shape[a] for a in axis]))
 
 
@@ -128,14 +129,14 @@ class Var(Function):
     PyTorch. The gradient, as PyTorch's, is 2 (x - mean) / (n - correction)."""
 
     def forward(self, x, axis, correction, keepdims):
-        count = _count(x.shape, axis)
+        count = element_count(x.shape, axis)
         with np.errstate(divide="ignore", invalid="ignore"):
             centred = x - x.sum(axis=axis, keepdims=True) / count
             return (centred * centred).sum(axis=axis, keepdims=keepdims) / max(0, count - correction)
 
     def backward(self, xp, grad, x):
         axis, correction = self.options["axis"], self.options["correction"]
-        count = _count(x.shape, axis)
+        count = element_count(x.shape, axis)
         if not self.options["keepdims"]:
             grad = xp.reshape(grad, kept_shape(x.shape, axis))
         with np.errstate(divide="ignore", invalid="ignore"):

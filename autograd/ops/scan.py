@@ -1,5 +1,5 @@
-"""Scans along one axis (cumulative sums, products, log-sum-exps and extremes), the indices that
-sort an axis, and the gather along an axis that turns such indices into values with a gradient.
+"""Scans along one axis (cumulative sums, products, log-sum-exps and extremes) and the indices
+that sort an axis; `ops.Gather` turns such indices into values with a gradient.
 
 Every op here takes an int `axis` of an input with at least one dim (the public functions in
 `scans.py` and `sorting.py` see 0-d tensors as 1-d). Backwards are made of primitives (through
@@ -8,7 +8,7 @@ Every op here takes an int `axis` of an input with at least one dim (the public 
 import numpy as np
 
 from ..function import Function
-from .elementwise import Exp, Log, as_float
+from .elementwise import Exp, Log
 from .reduce import Prod
 
 
@@ -88,7 +88,7 @@ class Logcumsumexp(Function):
     saves_output = True
 
     def forward(self, x, axis, reverse=False):
-        return _accumulated(as_float(x), np.logaddexp, axis, reverse)
+        return _accumulated(x, np.logaddexp, axis, reverse)
 
     def backward(self, xp, grad, x, out):
         # d out_i / d x_k = exp(x_k - out_i) <= 1 for the i the scan carries x_k to. The sums of

@@ -245,3 +245,11 @@ def test_einsum_takes_a_list_of_operands():
 def test_bad_input_raises_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("zero_d", [lambda: ag.tensor(1), lambda: np.array(1), lambda: ag.tensor([0, 1]).argmax()],
+                         ids=["tensor", "array", "argmax"])
+def test_a_0d_integer_index_counts_as_an_int(zero_d):
+    """As in PyTorch: x[i, :, idx] with a 0-d integer i keeps idx's dim in place, as x[1, :, idx]."""
+    x = ag.tensor(np.arange(24.0).reshape(2, 3, 4))
+    np.testing.assert_array_equal(x[zero_d(), :, [3, 0]].data, x.data[1][:, [3, 0]])

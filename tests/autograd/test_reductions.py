@@ -115,3 +115,32 @@ def test_norm_0_counts_nonzeros_and_has_no_gradient():
 def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("function", [lambda x: x.std(1), lambda x: ag.std_mean(x, 1)[0]], ids=["std", "std_mean"])
+def test_std_has_gradient_zero_where_it_is_zero(function):
+    """sqrt's own gradient at 0 is inf, and inf * 0 would make every element's gradient nan."""
+    x = ag.tensor([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]], dtype=ag.float64, requires_grad=True)
+    function(x).sum().backward()
+    row = np.array([1.0, 2.0, 4.0])
+    expected = (row - row.mean()) / (2 * np.std(row, ddof=1))  # d std / dx = (x - mean) / ((n - 1) std)
+    np.testing.assert_array_equal(x.grad.data[0], np.zeros(3))
+    np.testing.assert_allclose(x.grad.data[1], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, expected", [("sum", 10.0), ("mean", 2.5), ("var", 5 / 3), ("amax", 4.0),
+                                            ("amin", 1.0), ("norm", np.sqrt(30.0))])
+def test_an_empty_tuple_of_dims_reduces_over_every_dim(name, expected):
+    x = ag.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=ag.float64)
+    assert getattr(x, name)(dim=()).item() == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("reduce", [lambda x: x.max(1).values, lambda x: x.min(1).values, lambda x: x.amax(1),
+                                    lambda x: x.argmax(1)], ids=["max", "min", "amax", "argmax"])
+def test_an_empty_batch_reduces_over_a_dim_that_is_not_empty(reduce):
+    assert reduce(ag.zeros(0, 3)).shape == (0,)
+
+
+def test_a_reduction_over_an_empty_dim_names_it():
+    with pytest.raises(ValueError, match=r"max of an empty tensor of shape \(0, 3\) over dim 0"):
+        ag.zeros(0, 3).max(0)

@@ -79,3 +79,10 @@ def test_topk_with_nan_counts_it_largest():
     values, indices = ag.tensor([1.0, np.nan, 3.0, 2.0]).topk(2)
     np.testing.assert_array_equal(values.data, [np.nan, 3.0])
     assert indices.tolist() == [1, 2]
+
+
+def test_topk_takes_any_integer_k_and_names_a_wrong_type():
+    x = ag.tensor([1.0, 4.0, 2.0, 3.0])
+    assert x.topk(np.int64(2)).values.tolist() == [4.0, 3.0]
+    with pytest.raises(TypeError, match="topk: k must be an int, got 2.0"):
+        x.topk(2.0)
