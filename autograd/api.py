@@ -14,8 +14,8 @@ import numpy as np
 from . import dtypes, ops
 from .tensor import Recording, Tensor
 
-REDUCTIONS = ("mean", "sum", "none")
-LN2 = float(np.log(2.0))  # what a loss's `reduction` may be
+REDUCTIONS = ("mean", "sum", "none")  # what a loss's `reduction` may be
+LN2 = ops.math.LN2
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
@@ -108,6 +108,15 @@ def mul(a, b):
     return ops.Mul.apply(a, _operand(b, a))
 
 
+def _operands(a, b):
+    """(a, b) of a binary function, a as a tensor: a Python float on either side takes the other
+    side's floating dtype, as PyTorch (`0.3 // x` computes in float64 for a float64 x)."""
+    if isinstance(a, float) and isinstance(b, Tensor) and dtypes.is_floating(b.dtype):
+        return Tensor(a, dtype=b.dtype), b
+    a = ensure_tensor(a)
+    return a, _operand(b, a)
+
+
 def _public(name, op, summary, example, result, arity=1):
     """The public function `name` of primitive `op`: `name(x)`, or `name(a, b)` with b any operand;
     its docstring is `summary` and one example, `example` printing `result`."""
@@ -116,8 +125,7 @@ def _public(name, op, summary, example, result, arity=1):
             return op.apply(x)
     else:
         def function(a, b):
-            a = ensure_tensor(a)
-            return op.apply(a, _operand(b, a))
+            return op.apply(*_operands(a, b))
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"{summary}\n\n    >>> import autograd as ag\n    >>> {example}\n    {result}"
@@ -133,12 +141,12 @@ def div(a, b, rounding_mode=None):
     >>> ag.div(ag.tensor([7, -7]), 2), ag.div(ag.tensor([7, -7]), 2, rounding_mode="trunc")
     (tensor([ 3.5, -3.5]), tensor([ 3, -3]))
     """
-    a = ensure_tensor(a)
+    a, b = _operands(a, b)
     if rounding_mode is None:
-        return ops.Div.apply(a, _operand(b, a))
+        return ops.Div.apply(a, b)
     if rounding_mode not in ("trunc", "floor"):
         raise ValueError(f'div: rounding_mode must be None, "trunc" or "floor", got {rounding_mode!r}')
-    return ops.RoundingDiv.apply(a, _operand(b, a), rounding_mode=rounding_mode)
+    return ops.RoundingDiv.apply(a, b, rounding_mode=rounding_mode)
 
 
 def floor_divide(a, b):
@@ -171,10 +179,10 @@ def logaddexp(a, b):
     >>> ag.logaddexp(ag.tensor([1000.0, -1000.0]), ag.tensor([1000.0, 0.0]))
     tensor([1000.693...,    0. ...])
     """
-    a = ensure_tensor(a)
+    a, b = _operands(a, b)
     if not dtypes.is_floating(a.dtype):
         a = to(a, dtypes.DEFAULT_FLOAT)
-    b = _operand(b, a)
+        b = _operand(b, a)
     # (a + b) / 2 at ties splits the gradient evenly, as sigmoid(a - b) = 1/2 does
     return where(a == b, (a + b) * 0.5 + LN2, maximum(a, b) + log1p(exp(-abs(a - b))))
 
@@ -350,8 +358,8 @@ def celu(x, alpha=1.0):
     >>> ag.celu(ag.tensor([2.0, -1000.0]), alpha=0.5)
     tensor([ 2. , -0.5])
     """
-    if alpha == 0:
-        raise ValueError("celu: alpha must be nonzero, got 0")
+    if not alpha > 0:
+        raise ValueError(f"celu: alpha must be positive, got {alpha}")
     return elu(x) if alpha == 1 else elu(x / alpha) * alpha
 
 

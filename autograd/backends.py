@@ -46,7 +46,8 @@ class NumpyBackend:
     where = staticmethod(np.where)
     # what the backward of ops/math.py uses
     exp, sinh, cosh = staticmethod(np.exp), staticmethod(np.sinh), staticmethod(np.cosh)
-    floor, trunc = staticmethod(np.floor), staticmethod(np.trunc)
+    floor, trunc, floor_divide = staticmethod(np.floor), staticmethod(np.trunc), staticmethod(np.floor_divide)
+    zeros_like = staticmethod(np.zeros_like)
 
     # The array methods rather than numpy's module-level wrappers (about a microsecond each).
     @staticmethod
@@ -130,6 +131,14 @@ class TensorBackend:
     # what the backward of ops/math.py uses
     exp, sinh, cosh = staticmethod(ops.Exp.apply), staticmethod(ops.Sinh.apply), staticmethod(ops.Cosh.apply)
     floor, trunc = staticmethod(ops.Floor.apply), staticmethod(ops.Trunc.apply)
+
+    @staticmethod
+    def floor_divide(a, b):
+        return ops.RoundingDiv.apply(a, b, rounding_mode="floor")
+
+    @staticmethod
+    def zeros_like(x):
+        return Tensor._make(np.zeros_like(x.data))
 
     @staticmethod
     def reshape(x, shape):

@@ -331,7 +331,7 @@ def _integers(name, function, reference, domains=(REAL, REAL), operators=()):
                   method=False, operators=operators, call=lambda *ts: function(*(t.long() for t in ts)))
 
 
-def _reflected(function):
+def _swapped(function):
     """`function(other, self)`: a reflected operator such as `__rmod__`."""
     def reflected(self, other):
         return function(other, self)
@@ -378,14 +378,14 @@ SPECS += (
     _binary("fmod", fn.fmod, lambda a, b: a - np.trunc(a / b) * b, (REAL, NONZERO)),
     OpSpec("remainder", fn.remainder, lambda a, b: a - np.floor(a / b) * b, (REAL, NONZERO), _binary_cases(),
            elementwise=True, operators=("__mod__",)),
-    OpSpec("rmod", _reflected(fn.remainder), lambda a, b: b - np.floor(b / a) * a, (NONZERO, REAL), _binary_cases(),
+    OpSpec("rmod", _swapped(fn.remainder), lambda a, b: b - np.floor(b / a) * a, (NONZERO, REAL), _binary_cases(),
            elementwise=True, method=False, operators=("__rmod__",)),
     OpSpec("div_rounding", fn.div, lambda a, b, rounding_mode: (np.floor if rounding_mode == "floor" else np.trunc)(
         a / b), (REAL, NONZERO), tuple((shapes, {"rounding_mode": mode}) for shapes in BINARY
                                        for mode in ("trunc", "floor")), elementwise=True, method=False),
     OpSpec("floor_divide", fn.floor_divide, lambda a, b: np.floor(a / b), (REAL, NONZERO), _binary_cases(),
            elementwise=True, operators=("__floordiv__",)),
-    OpSpec("rfloordiv", _reflected(fn.floor_divide), lambda a, b: np.floor(b / a), (NONZERO, REAL), _binary_cases(),
+    OpSpec("rfloordiv", _swapped(fn.floor_divide), lambda a, b: np.floor(b / a), (NONZERO, REAL), _binary_cases(),
            elementwise=True, method=False, operators=("__rfloordiv__",)),
     _activation("gelu", fn.gelu, _gelu_reference, {}, {"approximate": "tanh"}),
     _activation("silu", fn.silu, lambda x: x / (1 + np.exp(-x))),
@@ -413,7 +413,7 @@ SPECS += (
     _integers("or_int64", fn.or_, np.bitwise_or),
     _integers("xor_int64", fn.xor, np.bitwise_xor),
     _integers("invert_int64", fn.invert, np.invert, (REAL,)),
-    *(OpSpec(f"r{name}", _reflected(function), lambda a, b, ufunc=ufunc: ufunc(b, a), (BOOL, BOOL), _binary_cases(),
+    *(OpSpec(f"r{name}", _swapped(function), lambda a, b, ufunc=ufunc: ufunc(b, a), (BOOL, BOOL), _binary_cases(),
              elementwise=True, differentiable=False, method=False, operators=(f"__r{name}__",))
       for name, function, ufunc in (("and", fn.and_, np.logical_and), ("or", fn.or_, np.logical_or),
                                     ("xor", fn.xor, np.logical_xor))),

@@ -52,7 +52,8 @@ def _layers(model):
 
 def dead_fraction(output):
     """The fraction of units (features; all dims but the batch dim) that are <= 0 for every
-    sample of the batch: ReLUs that pass no gradient.
+    sample of the batch: ReLUs that pass no gradient, and smooth ReLU-like units (ELU, GELU,
+    SiLU...) that never reach their linear part (they still pass a small gradient).
 
     >>> import numpy as np
     >>> dead_fraction(np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 2.0]]))

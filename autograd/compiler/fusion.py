@@ -87,6 +87,7 @@ class SymbolicBackend:
     floor, ceil, trunc, rint = _call("floor"), _call("ceil"), _call("trunc"), _call("rint")
     copysign, fmod, remainder, floor_divide = (_call("copysign"), _call("fmod"), _call("remainder"),
                                                _call("floor_divide"))
+    zeros_like = staticmethod(lambda x: _constant(0.0))
     # Written with operators only, so they build expressions from Syms as they are.
     relu_backward = staticmethod(backends.TensorBackend.relu_backward)
     sigmoid_backward = staticmethod(backends.TensorBackend.sigmoid_backward)

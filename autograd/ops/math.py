@@ -166,7 +166,7 @@ class Hardtanh(Function):
     clamp's passes at the bounds too)."""
 
     def forward(self, x, low, high):
-        return np.minimum(np.maximum(x, low), high)
+        return np.minimum(np.maximum(x, low), high).astype(x.dtype, copy=False)  # integers stay integers
 
     def scalar(self, xp, x):
         return xp.minimum(xp.maximum(x, self.options["low"]), self.options["high"])
@@ -188,7 +188,7 @@ class _Stepwise(Function):
         return getattr(xp, self.ufunc.__name__)(x)
 
     def backward(self, xp, grad, x):
-        return (grad * 0,)
+        return (xp.zeros_like(grad),)
 
 
 class Floor(_Stepwise):
@@ -209,6 +209,8 @@ class Sign(_Stepwise):
     ufunc = staticmethod(np.sign)
 
     def forward(self, x):
+        if x.dtype.kind == "f":
+            return np.sign(np.nan_to_num(x, nan=0.0, posinf=1.0, neginf=-1.0))  # sign(nan) is 0, as PyTorch
         return x.copy() if x.dtype.kind == "b" else np.sign(x)
 
 
@@ -224,11 +226,11 @@ class Round(_Stepwise):
         return np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
 
     def scalar(self, xp, x):
-        decimals = self.options["decimals"]
-        scale = 10.0 ** abs(decimals)
-        if decimals == 0:
-            return xp.rint(x)
-        return xp.rint(x * scale) / scale if decimals > 0 else xp.rint(x / scale) * scale
+        if self.options["decimals"]:
+            # A fused loop may divide by multiplying with the reciprocal (fastmath), one ulp off
+            # the eager result: with decimals the op stays a numpy call.
+            raise TypeError("round with decimals is not fused")
+        return xp.rint(x)
 
 
 # --- binary ------------------------------------------------------------------------------------
@@ -265,13 +267,13 @@ class Copysign(Function):
 
     def backward(self, xp, grad, a, b, out):
         grad_a = grad * xp.sign(a) * xp.sign(out) if self.needs(0) else None
-        return grad_a, (grad * 0 if self.needs(1) else None)
+        return grad_a, (xp.zeros_like(grad) if self.needs(1) else None)
 
 
 class _Remainder(Function):
     """a - rounded(a / b) * b, `quotient` naming the rounding; its gradient in b is -rounded(a / b)."""
 
-    ufunc = quotient = None
+    ufunc = None
 
     def forward(self, a, b):
         a, b = promote_checking_zero(a, b, self.ufunc.__name__)
@@ -281,19 +283,27 @@ class _Remainder(Function):
         return getattr(xp, self.ufunc.__name__)(a, b)
 
     def backward(self, xp, grad, a, b):
-        return grad, (-grad * getattr(xp, self.quotient)(a / b) if self.needs(1) else None)
+        return grad, (-grad * self.quotient(xp, a, b) if self.needs(1) else None)
 
 
 class Fmod(_Remainder):
     """a - trunc(a / b) * b: the remainder with the sign of a (C's fmod)."""
 
-    ufunc, quotient = staticmethod(np.fmod), "trunc"
+    ufunc = staticmethod(np.fmod)
+
+    @staticmethod
+    def quotient(xp, a, b):
+        return xp.trunc(a / b)
 
 
 class Remainder(_Remainder):
     """a - floor(a / b) * b: the remainder with the sign of b (Python's %)."""
 
-    ufunc, quotient = staticmethod(np.remainder), "floor"
+    ufunc = staticmethod(np.remainder)
+
+    @staticmethod
+    def quotient(xp, a, b):
+        return xp.floor_divide(a, b)  # a // b, as PyTorch: floor(a / b) can round up to the next integer
 
 
 class RoundingDiv(Function):
@@ -313,4 +323,5 @@ class RoundingDiv(Function):
         return xp.floor_divide(a, b) if self.options["rounding_mode"] == "floor" else xp.trunc(a / b)
 
     def backward(self, xp, grad, a, b):
-        return (grad * 0 if self.needs(0) else None), (grad * 0 if self.needs(1) else None)
+        zero = xp.zeros_like(grad)  # not grad * 0, which is nan where grad is inf
+        return (zero if self.needs(0) else None), (zero if self.needs(1) else None)

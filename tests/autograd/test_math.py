@@ -214,3 +214,39 @@ def test_hardtanh_and_hardsigmoid_pass_no_gradient_at_their_bounds(function, bou
     x = ag.tensor([bounds[0], 0.5, bounds[1], 10.0], dtype=ag.float64, requires_grad=True)
     function(x).sum().backward()
     assert x.grad.tolist() == [0.0, slope, 0.0, 0.0]
+
+
+def test_remainders_gradient_in_b_is_minus_the_floored_quotient_of_a_by_b():
+    """1.0 / 0.1 rounds up to 10.0 in float64, but 1.0 // 0.1 is 9 (0.1 is a little over a tenth)."""
+    a = ag.tensor([1.0, 7.0], dtype=ag.float64, requires_grad=True)
+    b = ag.tensor([0.1, 0.7], dtype=ag.float64, requires_grad=True)
+    ag.remainder(a, b).sum().backward()
+    np.testing.assert_array_equal(b.grad.data, -np.floor_divide([1.0, 7.0], [0.1, 0.7]))
+
+
+@pytest.mark.parametrize("expression, expected", [
+    (lambda t: 0.3 // t, 0.3 // 0.1), (lambda t: ag.remainder(2.3, t * 10), 2.3 % 1.0),
+    (lambda t: ag.div(0.3, t, rounding_mode="floor"), 0.3 // 0.1), (lambda t: ag.fmod(0.7, t), np.fmod(0.7, 0.1))])
+def test_a_python_float_on_the_left_takes_the_tensors_dtype(expression, expected):
+    result = expression(ag.tensor([0.1], dtype=ag.float64))
+    assert result.dtype == np.float64 and result.item() == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("op", [ag.floor, ag.ceil, ag.trunc, ag.round, ag.sign, lambda x: x // 2.0],
+                         ids=["floor", "ceil", "trunc", "round", "sign", "floordiv"])
+def test_a_zero_gradient_stays_zero_under_an_infinite_upstream_gradient(op):
+    x = ag.tensor([1.5, -2.5], requires_grad=True)
+    (grad,) = ag.grad(op(x), x, grad_outputs=ag.tensor([np.inf, -np.inf]))
+    np.testing.assert_array_equal(grad.data, [0.0, 0.0])
+
+
+def test_sign_of_nan_is_zero_and_hardtanh_keeps_integers():
+    assert ag.sign(ag.tensor([np.nan, -np.inf, 0.0, 3.0])).tolist() == [0.0, -1.0, 0.0, 1.0]
+    clipped = ag.hardtanh(ag.tensor([7, -7, 0, 3]), -2, 2)
+    assert clipped.dtype == np.int64 and clipped.tolist() == [2, -2, 0, 2]
+
+
+@pytest.mark.parametrize("alpha", [0.0, -1.0])
+def test_celu_refuses_an_alpha_that_is_not_positive(alpha):
+    with pytest.raises(ValueError, match=f"celu: alpha must be positive, got {alpha}"):
+        ag.celu(ag.ones(2), alpha=alpha)
