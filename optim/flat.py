@@ -2,10 +2,11 @@
 state in one array apiece, so that an update is one call over the whole group rather than one
 per parameter (what PyTorch's `fused=True` optimisers do in C++).
 
-The parameters' arrays and the state tensors' arrays become views into the flat arrays, so
-everything else (the model, `state_dict()`, the per-parameter path) sees them as before. Each
-step copies the gradients into the flat gradient (one pass over memory, which costs less than
-the per-parameter calls it saves where parameters are small, `MEAN_SIZE`) and the update runs on
+The state tensors' arrays become views into the flat state arrays (the optimiser owns them, and
+`state_dict()` sees them as before). The parameters keep their own arrays, which a model, a
+`state_dict()` or the caller's numpy array may share: each step copies the parameters and their
+gradients in and the parameters back out, passes over memory that cost less than the
+per-parameter calls they save where parameters are small (`MEAN_SIZE`). The update runs on
 `proxy`, a tensor over the flat parameters whose gradient is the flat gradient.
 """
 import numpy as np
@@ -15,9 +16,9 @@ import autograd as ag
 from .kernels.pages import place
 
 
-# The copy of the gradients costs about what a parameter's own call saves at this many elements
-# per parameter: the 2-16-16-1 net's SGD step takes 11 us flat, 27 us per parameter; the
-# 784-256-256-10 Adam step at batch 1 (45,000 per parameter) is 5-10% slower flat.
+# The copies cost about what a parameter's own call saves at this many elements per parameter:
+# the 2-16-16-1 net's SGD step takes 19 us flat, 30 us per parameter; the 784-256-256-10 Adam
+# step at batch 1 (45,000 per parameter) is slower flat.
 MEAN_SIZE = 8192
 
 
@@ -36,8 +37,8 @@ class FlatGroup:
         # Every flat array is laid out as the parameters are (each one's shape and row- or
         # column-major order), so that one index means the same element in all of them.
         self.layout = [(p.shape, _order(p.data)) for p in params]
-        flat_param = self._flat([p.data for p in params], dtype, slot)
-        self.param_views = self._adopt(flat_param, params)
+        flat_param = place(np.zeros(self.bounds[-1], dtype), slot)
+        self.param_views = self._views(flat_param)
         self.proxy = ag.from_numpy(flat_param)
         flat_grad = place(np.zeros(flat_param.size, dtype), slot + 1)
         self.grad_views = self._views(flat_grad)
@@ -69,25 +70,29 @@ class FlatGroup:
                    for state in states for key, value in first.items())
 
     def holds(self, params, states):
-        """Whether this layout still describes `params` and `states`: the same objects, arrays still
-        the views laid out here (nothing replaced a parameter's or a state's array), and every
-        parameter with a gradient."""
+        """Whether this layout still describes `params` and `states`: the same objects, each
+        parameter with a gradient and its shape and memory order, and the state arrays still
+        the views laid out here (nothing replaced them)."""
         if len(params) != len(self.params):
             return False
-        for p, mine, view, state, own in zip(params, self.params, self.param_views, states, self.states):
-            if p is not mine or p.data is not view or p._grad is None or state is not own:
+        for p, mine, layout, state, own in zip(params, self.params, self.layout, states, self.states):
+            if p is not mine or p._grad is None or state is not own or (p.shape, _order(p.data)) != layout:
                 return False
         return all(state[key].data is view for key, views in self.state_views.items()
                    for state, view in zip(states, views))
 
     def gather(self):
-        """Copy every parameter's gradient into the flat gradient."""
-        for p, view in zip(self.params, self.grad_views):
-            view[...] = p._grad.data  # (faster than np.copyto for small arrays)
+        """Copy every parameter and its gradient into the flat arrays."""
+        for p, param_view, grad_view in zip(self.params, self.param_views, self.grad_views):
+            param_view[...] = p.data  # (assignment: faster than np.copyto for small arrays)
+            grad_view[...] = p._grad.data
 
     def scatter(self):
-        """After an update, what it changed into each parameter's state: numbers (a step count),
-        and state arrays it made (a first momentum buffer), split into per-parameter views."""
+        """After an update: the parameters back into their own arrays, and what the update
+        changed in the state into each parameter's state: numbers (a step count), and state
+        arrays it made (a first momentum buffer), split into per-parameter views."""
+        for p, view in zip(self.params, self.param_views):
+            p.data[...] = view
         for key, value in self.state.items():
             if key in self.state_views:
                 continue

@@ -46,18 +46,19 @@ def test_one_flat_update_follows_the_per_parameter_updates(name, kwargs, dtype, 
         np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
 
 
-def test_the_layout_keeps_each_parameters_shape_and_memory_order():
-    params = _params(np.float64)
-    orders = [(p.data.flags.c_contiguous, p.data.flags.f_contiguous) for p in params]
+def test_parameters_keep_their_own_arrays_and_the_state_is_laid_out_as_they_are():
+    arrays = [np.ones((5, 4)), np.asfortranarray(np.ones((4, 3))), np.ones(3), np.array(0.7)]
+    params = [ag.from_numpy(a).requires_grad_() for a in arrays]
     opt = optim.Adam(params, lr=0.01)
     _train(params, opt, steps=3)
     (flat,) = opt._flat.values()
-    for p, order, view in zip(params, orders, flat.param_views):
-        assert p.data is view and np.shares_memory(p.data, flat.proxy.data)
-        assert (p.data.flags.c_contiguous, p.data.flags.f_contiguous) == order
+    for p, array in zip(params, arrays):
+        assert p.data is array  # memory shared with the caller's array (or a state_dict) still is
+    assert not np.array_equal(arrays[0], np.ones((5, 4)))  # ...and sees the updates
     for state, p in zip(flat.states, params):
         assert np.shares_memory(state["exp_avg"].data, flat.state["exp_avg"].data)
         assert state["step"] == 3 and state["exp_avg"].shape == p.shape
+        assert state["exp_avg"].data.flags.f_contiguous == p.data.flags.f_contiguous
 
 
 def test_state_dict_after_flat_steps_resumes_the_same_trajectory():
