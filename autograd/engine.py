@@ -259,6 +259,8 @@ class _Accumulator:
         self.handed[id(grad)] = grad
 
     def to_leaf(self, leaf, grad, hooks_ran=False):
+        if self.targets is not None and all(target is not leaf for target in self.targets):
+            return  # grad(): a leaf it was not asked about (whose hooks do not run, as PyTorch)
         if leaf._hooks and not hooks_ran:
             # Held back until the pass ends, so that the hooks see the leaf's total gradient once.
             if Recording.active is not None:

@@ -97,11 +97,7 @@ def _picked(name, log_probs, target, weight, ignore_index, reduction, shape, smo
     Everything that depends on the targets' values is a recorded op (a one-hot comparison, not
     indices read from the array), so that `ag.compile` replays it for new targets."""
     classes, dtype = log_probs.shape[1], log_probs.dtype
-    values = target.data
-    bad = values[values != ignore_index]
-    if bad.size and (bad.min() < 0 or bad.max() >= classes):
-        raise ValueError(f"{name}: targets must lie in [0, {classes}) or equal ignore_index={ignore_index}, got "
-                         f"values from {bad.min()} to {bad.max()}")
+    target = ops.ClassIndices.apply(target, classes=classes, ignore_index=ignore_index, name=name)
     class_weight = Tensor(np.ones(classes, dtype) if weight is None else _array(weight).astype(dtype))
     # (M, C): 1 at each row's target class, 0 elsewhere and on ignored rows (an ignored index
     # outside [0, C) matches no class; one inside is masked out as a class)

@@ -100,9 +100,12 @@ def _class_targets(logits):
     return np.arange(rows) % classes
 
 
-def _cross_entropy_reference(logits, reduction="mean"):
+def _cross_entropy_reference(logits, reduction="mean", label_smoothing=0.0):
     shifted = logits - logits.max(axis=1, keepdims=True)
-    losses = np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(len(logits)), _class_targets(logits)]
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    losses = -log_probs[np.arange(len(logits)), _class_targets(logits)]
+    # smoothing e: (1 - e) of the loss on the target, e spread evenly over the C classes
+    losses = (1 - label_smoothing) * losses - label_smoothing * log_probs.mean(axis=1)
     return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](losses)
 
 
@@ -238,6 +241,11 @@ SPECS = (
            cases=tuple((((rows, classes),), {"reduction": reduction})
                        for rows, classes in ((5, 3), (1, 4)) for reduction in ("mean", "sum", "none")),
            method=False, call=lambda x, reduction: losses.cross_entropy(x, Tensor(_class_targets(x)), reduction=reduction)),
+    # with options, a composition whose targets are checked by an op (ops.ClassIndices)
+    OpSpec("cross_entropy_smoothed", losses.cross_entropy, _cross_entropy_reference,
+           cases=tuple((((rows, classes),), {"reduction": reduction, "label_smoothing": 0.2})
+                       for rows, classes in ((5, 3), (1, 4)) for reduction in ("mean", "none")),
+           method=False, call=lambda x, **kwargs: losses.cross_entropy(x, Tensor(_class_targets(x)), **kwargs)),
 )
 
 

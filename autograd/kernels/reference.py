@@ -30,11 +30,11 @@ def tanh_backward(grad, out):
     return grad * (1 - out * out)
 
 
-def check_targets(target, classes, ignore_index=-100):
+def check_targets(target, classes, ignore_index=-100, name="cross_entropy"):
     """Raise ValueError unless every target is a class index in [0, classes) or `ignore_index`."""
     kept = target[target != ignore_index]
     if kept.size and (kept.min() < 0 or kept.max() >= classes):
-        raise ValueError(f"cross_entropy: targets must lie in [0, {classes}) or equal ignore_index={ignore_index}, "
+        raise ValueError(f"{name}: targets must lie in [0, {classes}) or equal ignore_index={ignore_index}, "
                          f"got values from {kept.min()} to {kept.max()}")
 
 

@@ -29,10 +29,22 @@ class SoftmaxCrossEntropy(Function):
             grad = grad * self.scale
         if isinstance(logits, Tensor):  # create_graph: differentiate softmax - onehot again
             kept = target.data != self.options.get("ignore_index", -100)
-            onehot = np.eye(logits.shape[1], dtype=logits.dtype)[np.where(kept, target.data, 0)]
+            onehot, rows = np.zeros(logits.shape, logits.dtype), np.flatnonzero(kept)
+            onehot[rows, target.data[rows]] = 1
             return (logits.softmax(1) - onehot) * (grad * kept[:, None].astype(logits.dtype)), None
         return self.dlogits * grad, None
 
     def release(self):
         super().release()
         self.dlogits = None
+
+
+class ClassIndices(Function):
+    """The int64 targets as they are, once checked to be class indices in [0, classes) or
+    `ignore_index`: an op of its own, so that a compiled step checks every new batch's targets."""
+
+    differentiable = False
+
+    def forward(self, target, classes, ignore_index, name):
+        kernels.reference.check_targets(target, classes, ignore_index, name)
+        return target

@@ -1,4 +1,6 @@
 """The fused cross-entropy op (ops/loss.py): values, gradients (first and second order), reductions, errors."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,15 @@ def test_fused_plain_case_keeps_float32():
     for target in ([0, 1, 2, 3, 0, 1], [0, -100, 2, 3, 0, 1]):
         loss = ag.cross_entropy(x, ag.tensor(target))
         assert loss.dtype == ag.float32 and loss.grad_fn.name == "SoftmaxCrossEntropy"
+
+
+def test_a_compiled_loss_with_options_checks_every_new_batchs_targets():
+    logits = ag.zeros(3, 4)
+    step = ag.compile(lambda x, t: ag.cross_entropy(x, t, label_smoothing=0.1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # captured, not run eagerly
+        for _ in range(2):
+            step(logits, ag.tensor([0, 1, 3]))
+    assert step.plans
+    with pytest.raises(ValueError, match=r"cross_entropy: targets must lie in \[0, 4\).*got values from 0 to 7"):
+        step(logits, ag.tensor([0, 7, 3]))

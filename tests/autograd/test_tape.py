@@ -150,6 +150,15 @@ def test_a_hook_on_a_leaf_runs_once_under_grad_too():
     np.testing.assert_allclose(dx.data, [2.0, 4.0])
 
 
+def test_grad_runs_no_hook_of_a_leaf_it_was_not_asked_about():
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    b = ag.tensor([3.0, 4.0], requires_grad=True)
+    seen = []
+    a.register_hook(lambda g: seen.append("a"))
+    (db,) = ag.grad((a * b).sum(), b)
+    assert seen == [] and db.tolist() == [1.0, 2.0] and a.grad is None
+
+
 def test_a_value_used_early_and_late_collects_every_gradient_before_its_backward():
     # h feeds an op recorded right after it and one recorded much later, past a long detour: the
     # walk must not run h's backward (Exp) until both consumers have passed their gradients down.
