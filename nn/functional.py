@@ -347,7 +347,9 @@ def kl_div(input, target, reduction="mean", log_target=False):
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-weight * (t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; each log is at least
-    -100 (as PyTorch), so p = 0 or 1 gives a large finite loss. `weight` broadcasts to the input.
+    -100 as in PyTorch (in float32 at least -87.3, the log of the smallest normal number), so p = 0
+    or 1 gives a large finite loss, with gradient 0 there (PyTorch's is -1 / 1e-12).
+    `weight` broadcasts to the input.
 
     >>> import autograd as ag, nn.functional as F
     >>> round(F.binary_cross_entropy(ag.tensor([0.5]), ag.tensor([1.0])).item(), 4)
