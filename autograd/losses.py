@@ -79,8 +79,9 @@ def _rows(input, target, name):
     unreduced loss; errors name both shapes."""
     expected = () if input.ndim == 1 else input.shape[:1] + input.shape[2:]
     if target.dtype != np.int64 or target.shape != expected:
-        raise ValueError(f"{name}: target must be class indices (int64) of shape {expected} or probabilities of "
-                         f"the input's shape {input.shape}, got {target.dtype} of shape {target.shape}")
+        probabilities = f" or probabilities of the input's shape {input.shape}" if name == "cross_entropy" else ""
+        raise ValueError(f"{name}: target must be class indices (int64) of shape {expected}{probabilities}, got "
+                         f"{target.dtype} of shape {target.shape} (input {input.shape})")
     if input.ndim == 2:
         return input, target, expected
     classes = input.shape[0] if input.ndim == 1 else input.shape[1]

@@ -111,7 +111,7 @@ def test_bce_modules_pass_weight_and_pos_weight():
     (lambda: F.smooth_l1_loss(ag.tensor(PRED), ag.tensor(TRUE), beta=-1.0), "beta must be >= 0, got -1.0"),
     (lambda: nn.KLDivLoss(reduction="batch"), r"reduction must be one of \('mean', 'sum', 'none', 'batchmean'\)"),
     (lambda: F.nll_loss(ag.zeros(3, 4), ag.tensor([0, 1])), r"nll_loss: target must be class indices \(int64\) of "
-                                                            r"shape \(3,\) .* got int64 of shape \(2,\)"),
+                                                            r"shape \(3,\), got int64 of shape \(2,\) \(input \(3, 4\)\)"),
 ])
 def test_loss_options_are_checked(call, message):
     with pytest.raises(ValueError, match=message):
