@@ -10,6 +10,7 @@ import numpy as np
 from . import ops
 from .api import REDUCTIONS, ensure_tensor, log_softmax, where
 from .dtypes import is_floating
+from .indexing import gather
 from .tensor import Tensor
 
 
@@ -95,21 +96,17 @@ def _picked(name, log_probs, target, weight, ignore_index, reduction, shape, smo
     with e / C times the weighted sum over classes under label smoothing e, then reduced as
     PyTorch's nll_loss.
 
-    Everything that depends on the targets' values is a recorded op (a one-hot comparison, not
-    indices read from the array), so that `ag.compile` replays it for new targets."""
+    Everything that depends on the targets' values is a recorded op (a comparison, a gather with
+    the targets as its index), so that `ag.compile` replays it for new targets."""
     classes, dtype = log_probs.shape[1], log_probs.dtype
     target = ops.ClassIndices.apply(target, classes=classes, ignore_index=ignore_index, name=name)
     class_weight = Tensor(np.ones(classes, dtype) if weight is None else _array(weight).astype(dtype))
-    # (M, C): 1 at each row's target class, 0 elsewhere and on ignored rows (an ignored index
-    # outside [0, C) matches no class; one inside is masked out as a class)
-    onehot = (target.reshape(-1, 1) == Tensor(np.arange(classes))).to(dtype)
-    if 0 <= ignore_index < classes:
-        onehot = onehot * Tensor((np.arange(classes) != ignore_index).astype(dtype))
-    picks = onehot * class_weight
-    mix = picks
-    if smoothing:  # the target's weight (1 - e) * w[t] at t, plus e / C * w[c] at every class c of a kept row
-        mix = (1 - smoothing) * picks + (smoothing / classes) * class_weight * onehot.sum(1, keepdim=True)
-    losses = -(log_probs * mix).sum(1)
+    kept = (target != ignore_index).to(dtype)
+    index = where(target != ignore_index, target, 0)  # an ignored row reads class 0, then counts 0
+    picks = gather(class_weight, 0, index) * kept     # w[t] for each kept row
+    losses = -picks * gather(log_probs, 1, index.reshape(-1, 1)).reshape(-1)
+    if smoothing:  # (1 - e) of that, plus e / C of the weighted sum over every class of a kept row
+        losses = (1 - smoothing) * losses - (smoothing / classes) * kept * (log_probs * class_weight).sum(1)
     if reduction == "none":
         return losses.reshape(shape)
     if reduction == "sum":
