@@ -1006,19 +1006,11 @@ def _padded_positions(size, before, after, mode):
 
 
 def normalise_index(index):
-    """An index as numpy takes it: tensors and lists become arrays, boolean masks become the
-    integer arrays of their nonzero positions."""
+    """An index as numpy takes it: tensors and lists become arrays, 0-d integer ones ints (as
+    PyTorch takes them), boolean masks the integer arrays of their nonzero positions."""
     parts = index if isinstance(index, tuple) else (index,)
     normalised = []
-    for part in parts:
-        if isinstance(part, Tensor) and part.ndim == 0 and part.dtype.kind in "iu":
-            part = part.item()  # an int, as PyTorch takes it (item(): a compiled step sees the read)
-        elif isinstance(part, Tensor):
-            part = part.data
-        elif isinstance(part, list):
-            part = np.asarray(part)
-        if isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype.kind in "iu":
-            part = int(part)
+    for part in map(_index_part, parts):
         if isinstance(part, np.ndarray):
             if part.dtype == np.bool_:
                 normalised.extend(np.nonzero(part))
@@ -1029,6 +1021,19 @@ def normalise_index(index):
             raise IndexError(f"{part!r} is not a valid index: use ints, slices, None, Ellipsis or arrays")
         normalised.append(part)
     return tuple(normalised)
+
+
+def _index_part(part):
+    """One part of an index with tensors and lists made arrays, and 0-d integer ones ints."""
+    if isinstance(part, Tensor):
+        if part.ndim == 0 and part.dtype.kind in "iu":
+            return part.item()  # (item(): a compiled step sees the read)
+        part = part.data
+    elif isinstance(part, list):
+        part = np.asarray(part)
+    if isinstance(part, np.ndarray) and part.ndim == 0 and part.dtype.kind in "iu":
+        return int(part)
+    return part
 
 
 def getitem(x, index):
