@@ -8,7 +8,9 @@ fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 >>> abs(float(w.std()) - (2 / 784) ** 0.5) < 0.005
 True
 """
+import functools
 import math
+import warnings
 
 import numpy as np
 
@@ -116,6 +118,21 @@ def fan_in_uniform_(tensor):
     return uniform_(tensor, -bound, bound)
 
 
+def _scaled_by_fans(init):
+    """`init` (Xavier's, He's), which leaves a zero-element tensor as it is with a warning, as
+    PyTorch: it has no fans to scale by."""
+    @functools.wraps(init)
+    def initialise(tensor, *args, **kwargs):
+        if tensor.ndim >= 2 and tensor.data.size == 0:
+            warnings.warn(f"{init.__name__}: initialising a zero-element tensor (shape {tensor.shape}) does nothing",
+                          UserWarning, stacklevel=2)
+            return tensor
+        return init(tensor, *args, **kwargs)
+
+    return initialise
+
+
+@_scaled_by_fans
 def xavier_uniform_(tensor, gain=1.0):
     """Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)); keeps the variance of
     activations and gradients alike across layers for tanh/sigmoid-like units."""
@@ -124,12 +141,14 @@ def xavier_uniform_(tensor, gain=1.0):
     return uniform_(tensor, -bound, bound)
 
 
+@_scaled_by_fans
 def xavier_normal_(tensor, gain=1.0):
     """Glorot: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 
+@_scaled_by_fans
 def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """He: U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a);
     with the defaults (a = 0) that is sqrt(6 / fan_in), made for ReLU units."""
@@ -137,6 +156,7 @@ def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     return uniform_(tensor, -math.sqrt(3.0) * std, math.sqrt(3.0) * std)
 
 
+@_scaled_by_fans
 def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """He: N(0, std²) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a)."""
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)))

@@ -124,3 +124,11 @@ def test_initialisers_work_in_place_without_recording():
 
 def test_initialisers_repeat_under_manual_seed():
     np.testing.assert_array_equal(sample(init.kaiming_uniform_), sample(init.kaiming_uniform_))
+
+
+@pytest.mark.parametrize("init", [nn.init.xavier_uniform_, nn.init.xavier_normal_, nn.init.kaiming_uniform_,
+                                  nn.init.kaiming_normal_])
+def test_a_zero_element_tensor_is_left_as_it_is_with_a_warning(init):
+    tensor = ag.empty(3, 0)
+    with pytest.warns(UserWarning, match=r"zero-element tensor \(shape \(3, 0\)\) does nothing"):
+        assert init(tensor) is tensor
