@@ -30,6 +30,15 @@ def promote(a, b):
     return a, b
 
 
+def promote_to_float(a, b):
+    """`promote(a, b)`, then float32 where that gives an integer or boolean dtype (true division)."""
+    a, b = promote(a, b)
+    if (a if type(a) is np.ndarray else b).dtype.kind == "f":
+        return a, b
+    return (np.asarray(a, DEFAULT_FLOAT) if type(a) is np.ndarray else a,
+            np.asarray(b, DEFAULT_FLOAT) if type(b) is np.ndarray else b)
+
+
 def as_float(x):
     return x if x.dtype.kind == "f" else x.astype(DEFAULT_FLOAT)
 
@@ -72,10 +81,7 @@ class Mul(Function):
 
 class Div(Function):
     def forward(self, a, b):
-        a, b = promote(a, b)
-        if type(a) is np.ndarray and a.dtype.kind != "f" or type(b) is np.ndarray and b.dtype.kind != "f":
-            a, b = promote(np.asarray(a, DEFAULT_FLOAT) if type(a) is np.ndarray else a,
-                           np.asarray(b, DEFAULT_FLOAT) if type(b) is np.ndarray else b)
+        a, b = promote_to_float(a, b)
         return a / b
 
     def scalar(self, xp, a, b):

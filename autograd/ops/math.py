@@ -10,9 +10,8 @@ import math
 import numpy as np
 
 from .. import kernels
-from ..dtypes import DEFAULT_FLOAT
 from ..function import Function
-from .elementwise import as_float, promote
+from .elementwise import as_float, promote, promote_to_float
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -234,16 +233,6 @@ class Round(_Stepwise):
 
 
 # --- binary ------------------------------------------------------------------------------------
-def promote_to_float(a, b):
-    """`promote(a, b)`, then float32 where that gives an integer or boolean dtype."""
-    a, b = promote(a, b)
-    dtype = (a if type(a) is np.ndarray else b).dtype
-    if dtype.kind == "f":
-        return a, b
-    return (np.asarray(a, DEFAULT_FLOAT) if type(a) is np.ndarray else a,
-            np.asarray(b, DEFAULT_FLOAT) if type(b) is np.ndarray else b)
-
-
 def promote_checking_zero(a, b, name):
     """`promote(a, b)`, refusing an integer division by zero (numpy would give 0 silently)."""
     a, b = promote(a, b)
