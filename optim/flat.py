@@ -37,6 +37,7 @@ class FlatGroup:
         # Every flat array is laid out as the parameters are (each one's shape and row- or
         # column-major order), so that one index means the same element in all of them.
         self.layout = [(p.shape, _order(p.data)) for p in params]
+        self.arrays = [p.data for p in params]  # arrays of that layout: a quick check that it holds
         flat_param = place(np.zeros(self.bounds[-1], dtype), slot)
         self.param_views = self._views(flat_param)
         self.proxy = ag.from_numpy(flat_param)
@@ -75,8 +76,11 @@ class FlatGroup:
         the views laid out here (nothing replaced them)."""
         if len(params) != len(self.params):
             return False
-        for p, mine, layout, state, own in zip(params, self.params, self.layout, states, self.states):
-            if p is not mine or p._grad is None or state is not own or (p.shape, _order(p.data)) != layout:
+        for p, mine, array, layout, state, own in zip(params, self.params, self.arrays, self.layout, states,
+                                                     self.states):
+            if p is not mine or p._grad is None or state is not own:
+                return False
+            if p.data is not array and (p.shape, _order(p.data)) != layout:
                 return False
         return all(state[key].data is view for key, views in self.state_views.items()
                    for state, view in zip(states, views))
