@@ -10,7 +10,8 @@ here as well. Their state arrays are allocated as the optimisers allocate them (
 within the page, `optim/kernels/pages.py`); the last rows give Adam with state arrays that all
 start at the same page offset, for comparison. The third table times two helpers of `autograd/backends.py` against the numpy
 calls they replace: sums over leading dims (bias gradients) as a BLAS product with ones, and
-broadcast views made directly.
+broadcast views made directly. The last table times a compiled sum of squares (forward and
+backward) with the sum fused into the loop as a running total and without (`fusion.MAX_TOTAL`).
 """
 import os
 import timeit
@@ -19,7 +20,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+import autograd as ag  # noqa: E402
 from autograd.arrays import broadcast_view, sum_leading  # noqa: E402
+from autograd.compiler import fusion  # noqa: E402
 from autograd.kernels import jit, reference  # noqa: E402
 from optim.kernels import jit as optim_jit, reference as optim_reference  # noqa: E402
 from optim.kernels.pages import staggered  # noqa: E402
@@ -61,6 +64,7 @@ def main():
         print(f"| erf (forward of ag.erf and gelu) | {size:,} | {ref:.1f} | {fast:.1f} | {ref / fast:.2f}x |")
     optimiser_updates(rng)
     backend_helpers(rng)
+    fused_totals(rng)
 
 
 # Each update's arguments after (param, grad): the state arrays it takes, then its scalars; and
@@ -110,6 +114,29 @@ def backend_helpers(rng):
         label = " x ".join(map(str, source.shape)) or "0-d"
         print(f"| broadcast_view | {label} -> {' x '.join(map(str, shape))} | {plain:.1f} | {helper:.1f} | "
               f"{plain / helper:.2f}x |")
+
+
+def fused_totals(rng):
+    print("\n| compiled ((p - y)**2).sum() and its backward | elements | sum unfused µs | sum fused µs | "
+          "unfused / fused |\n|---|---|---|---|---|")
+    largest = fusion.MAX_TOTAL
+    for size in (16, 256, 1_024, 4_096, 16_384, 65_536):
+        p = ag.tensor(rng.standard_normal(size, np.float32), requires_grad=True)
+        y = ag.tensor(rng.standard_normal(size, np.float32))
+        times = []
+        for fuse in (False, True):
+            fusion.MAX_TOTAL = size if fuse else -1  # (read when a step is captured)
+
+            @ag.compile
+            def step(p, y):
+                p.grad = None
+                loss = ((p - y) ** 2).sum()
+                loss.backward()
+                return loss
+
+            times.append(median_us(lambda: step(p, y), max(20, 200_000 // size)))
+        print(f"| | {size:,} | {times[0]:.1f} | {times[1]:.1f} | {times[0] / times[1]:.2f}x |")
+    fusion.MAX_TOTAL = largest
 
 
 if __name__ == "__main__":

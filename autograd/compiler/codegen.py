@@ -120,7 +120,9 @@ class _Writer:
     def fused(self, step):
         group = step.function
         outputs = [f"s{n}" for n in group.outputs]
-        made = "".join(f"{o} = EMPTY({self.bind(group.shape, 'c')}, {self.bind(group.dtype, 'c')}); " for o in outputs)
+        shapes = [() if result.op == "total" else group.shape for result in group.results]
+        made = "".join(f"{o} = EMPTY({self.bind(shape, 'c')}, {self.bind(group.dtype, 'c')}); "
+                       for o, shape in zip(outputs, shapes))
         flat = ", ".join(f"{a}.reshape(-1)" for a in self.inputs + outputs)
         kernel = self.bind(load_kernel(kernel_source(group)), "k")
         return f"{made}{kernel}({int(np.prod(group.shape))}, {flat})"
@@ -201,7 +203,7 @@ CALLS.update({name: f"np.{name}" for name in (  # ops/math.py
 
 def kernel_source(group):
     """The numba source of `group`'s loop: `kernel(n, in0, in1, ..., out0, ...)` over flat arrays
-    (0-d inputs come as one-element arrays)."""
+    (0-d inputs and totals come as one-element arrays; a total adds up in float64)."""
     dtype = f"np.{group.dtype.name}"
     names = {}
     body = []
@@ -234,10 +236,18 @@ def kernel_source(group):
         body.append(f"        {name} = {expression}")
         return name
 
-    stores = [f"        out{k}[i] = {emit(result)}" for k, result in enumerate(group.results)]
+    starts, stores, ends = [], [], []
+    for k, result in enumerate(group.results):
+        if result.op == "total":
+            starts.append(f"    total{k} = 0.0")
+            stores.append(f"        total{k} += {emit(result.args[0])}")
+            ends.append(f"    out{k}[0] = total{k}")
+        else:
+            stores.append(f"        out{k}[i] = {emit(result)}")
     arguments = [f"in{k}" for k in range(len(group.inputs))] + [f"out{k}" for k in range(len(group.outputs))]
-    return (KERNEL_HEADER + f"def kernel(n, {', '.join(arguments)}):\n    for i in range(n):\n"
-            + "\n".join(body + stores) + "\n")
+    return (KERNEL_HEADER + f"def kernel(n, {', '.join(arguments)}):\n"
+            + "".join(line + "\n" for line in starts) + "    for i in range(n):\n"
+            + "\n".join(body + stores) + "\n" + "".join(line + "\n" for line in ends))
 
 
 def load_kernel(source):

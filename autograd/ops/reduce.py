@@ -14,6 +14,11 @@ def kept_shape(shape, axis):
 
 
 class Sum(Function):
+    # A sum of every element into a 0-d result fuses into the loop that makes the elements, as a
+    # running total, and its backward (the gradient at every element) into the loop that reads
+    # it (see compiler/fusion.py).
+    fuses_as_total = True
+
     def forward(self, x, axis, keepdims):
         self.shape = x.shape
         if axis and axis == tuple(range(len(axis))) and len(axis) < x.ndim:  # over leading dims
