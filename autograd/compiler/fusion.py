@@ -24,7 +24,13 @@ import numpy as np
 from .. import backends
 from .capture import Slot, Step
 
-MIN_GROUP = 2      # a lone op gains nothing from a kernel of its own
+# A lone op gets a kernel of its own only when numpy takes several passes for it and the loop has
+# no transcendental function, where numpy's vectorised ones are faster than numba's (a tanh or
+# sigmoid backward at batch 1: 6-8 us of numpy calls, 2.5 us as a kernel).
+MIN_GROUP = 2
+LONE_OPERATIONS = 2
+ARITHMETIC = {"+", "-", "*", "/", ">", ">=", "<", "<=", "==", "!=", "and", "or", "neg", "where", "maximum", "minimum",
+              "abs", "sign", "total"}
 # A running total adds one element at a time, where numpy's sum adds several at once: a compiled
 # sum of squares with its backward is 1.7-2.4x faster fused up to 4,096 elements, 1.2x at 16,384
 # and even at 65,536 (bench_kernels.py, last table).
@@ -152,28 +158,39 @@ def _groups(steps, values):
     position = {id(step): index for index, step in enumerate(steps)}
     effects = [position[id(step)] for step in steps if step.kind in ("inplace", "call", "leaf", "grad")]
     made_by = {n: step for run in runs for step in run for n in step.outputs if n is not None}
-    return [group for group in (_build(run, values, made_by, position, effects) for run in runs) if group]
+    groups = [_build(run, values, made_by, position, effects) for run in runs]
+    return [group for group in groups if group and (len(group.steps) >= MIN_GROUP or _worth_a_kernel(group))]
+
+
+def _worth_a_kernel(group):
+    """Whether a lone op's loop pays: LONE_OPERATIONS or more operations, all of them arithmetic."""
+    seen, stack = set(), list(group.made.values())
+    while stack:
+        sym = stack.pop()
+        if id(sym) in seen or sym.op in ("in", "const"):
+            continue
+        if sym.op not in ARITHMETIC:
+            return False
+        seen.add(id(sym))
+        stack.extend(sym.args)
+    return len(seen) >= LONE_OPERATIONS
 
 
 def _runs(steps, values):
-    """The runs of consecutive fusible steps over one (shape, dtype), of at least MIN_GROUP steps;
-    a total ends its run."""
+    """The runs of consecutive fusible steps over one (shape, dtype); a total ends its run."""
     runs, run = [], []
     for step in steps:
         space = _space(step, values)
         if space is not None and run and space == _space(run[0], values):
             run.append(step)
         else:
-            if len(run) >= MIN_GROUP:
-                runs.append(run)
+            runs.append(run)
             run = [step] if space is not None else []
-        if run and _is_total(step):
-            if len(run) >= MIN_GROUP:
-                runs.append(run)
+        if _is_total(step):
+            runs.append(run)
             run = []
-    if len(run) >= MIN_GROUP:
-        runs.append(run)
-    return runs
+    runs.append(run)
+    return [run for run in runs if run]
 
 
 def _is_total(step):
@@ -227,8 +244,7 @@ def _array(ref, values):
 
 
 def _build(run, values, made_by, position, effects):
-    first = values[next(n for n in run[0].outputs if n is not None)]
-    group = Group(first.shape, first.dtype, list(run))
+    group = Group(*_space(run[0], values), list(run))  # (a total's result is 0-d: not its space)
     start = position[id(run[0])]
     members = {id(step) for step in run}
     leaves = {}        # what a reference names -> Sym("in", k)

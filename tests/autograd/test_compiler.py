@@ -342,3 +342,48 @@ def test_a_fused_total_is_loaded_by_the_loops_that_read_it_not_recomputed():
         readers = [step for step in compiled.plans[0].steps if step.kind == "fused"
                    and any(ref.number == totals[0].outputs[0] for ref in step.inputs if hasattr(ref, "number"))]
         assert readers  # a later loop reads the total as an input
+
+
+def _kernels(compiled):
+    """The ops fused into each kernel of `compiled`'s first plan, as (kind, op name) lists."""
+    return [[(s.kind, type(s.node).__name__) for s in step.function.steps]
+            for step in compiled.plans[0].steps if step.kind == "fused"]
+
+
+def test_a_lone_op_gets_a_kernel_only_for_several_arithmetic_operations():
+    """Between two matmuls, tanh's backward g (1 - t^2) (three operations) becomes a loop of its
+    own; tanh itself (numpy's vectorised tanh) and a lone sum of a matmul's result do not."""
+    def step(x, w):
+        w.grad = None
+        loss = ((x @ w).tanh() @ w.T).sum()
+        loss.backward()
+        return loss
+
+    compiled = ag.compile(step)
+    rng = np.random.default_rng(0)
+    w = ag.tensor(rng.standard_normal((4, 4)), requires_grad=True)
+    for _ in range(3):
+        x = ag.tensor(rng.standard_normal((3, 4)))
+        got, got_grad = compiled(x, w).item(), w.grad.data.copy()
+        assert got == pytest.approx(step(x, w).item(), rel=1e-13)
+        np.testing.assert_allclose(got_grad, w.grad.data, rtol=1e-12)
+    if ag.compiler.plan.FUSION:
+        assert _kernels(compiled) == [[("backward", "Tanh")]]
+
+
+def test_a_lone_sum_recomputing_its_elements_runs_over_all_of_them():
+    """p = 2ab is written for the matmul; the sum of p, alone in its run, recomputes 2ab in a
+    loop of its own, which must run over all 15 elements (a 0-d result, a (5, 3) loop)."""
+    def f(a, b, c):
+        p = (a * b) * 2.0
+        through_matmul = (p @ c).sum()
+        return through_matmul + p.sum()
+
+    rng = np.random.default_rng(1)
+    a, b, c = (ag.tensor(rng.standard_normal(shape)) for shape in ((5, 3), (5, 3), (3, 2)))
+    compiled = ag.compile(f)
+    with ag.no_grad():
+        for _ in range(2):
+            assert compiled(a, b, c).item() == pytest.approx(f(a, b, c).item(), rel=1e-13)
+    if ag.compiler.plan.FUSION:
+        assert [("op", "Sum")] in _kernels(compiled)
