@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from . import kernels
+
 
 def scatter_into_zeros(grad, index, shape):
     """Zeros of `shape` with `grad` added at `index` (a normalised index; repeats add up): the
@@ -34,8 +36,11 @@ def matmul(a, b):
     (2, 3)
     """
     # An outer product (contracted dim of size 1, as in a batch-1 weight gradient) is about four
-    # times faster as a broadcast multiply than through numpy's matmul.
+    # times faster as a broadcast multiply than through numpy's matmul, and faster again as a
+    # kernel (`kernels.outer`).
     if a.shape[-1] == 1 and a.ndim >= 2 and b.ndim >= 2:
+        if a.ndim == b.ndim == 2:
+            return kernels.outer(a[:, 0], b[0], np.empty((a.shape[0], b.shape[1]), np.result_type(a, b)))
         return a * b
     return a @ b
 
@@ -45,7 +50,8 @@ def matmul_column_major(a, b):
     not a transposed view, so that a leaf can own it without a copy)."""
     out = np.empty((a.shape[0], b.shape[1]), a.dtype if a.dtype == b.dtype else np.result_type(a, b), order="F")
     if a.shape[1] == 1:
-        return np.multiply(a, b, out=out)
+        kernels.outer(b[0], a[:, 0], out.T)  # (out.T is row-major)
+        return out
     return np.matmul(a, b, out=out)
 
 

@@ -10,7 +10,8 @@ here as well. Their state arrays are allocated as the optimisers allocate them (
 within the page, `optim/kernels/pages.py`); the last rows give Adam with state arrays that all
 start at the same page offset, for comparison. The third table times two helpers of `autograd/backends.py` against the numpy
 calls they replace: sums over leading dims (bias gradients) as a BLAS product with ones, and
-broadcast views made directly. The last table times a compiled sum of squares (forward and
+broadcast views made directly, and the outer product (a weight's gradient at batch 1) as a
+numba loop against numpy's broadcast multiply. The last table times a compiled sum of squares (forward and
 backward) with the sum fused into the loop as a running total and without (`fusion.MAX_TOTAL`).
 """
 import os
@@ -108,6 +109,13 @@ def backend_helpers(rng):
         plain = median_us(lambda: x.sum(axis=leading), number)
         helper = median_us(lambda: sum_leading(x, len(leading)), number)
         print(f"| sum_leading | {' x '.join(map(str, shape))} | {plain:.1f} | {helper:.1f} | {plain / helper:.2f}x |")
+    for n, m in ((16, 2), (16, 16), (10, 256), (256, 256), (64, 784), (256, 784)):
+        a, b = rng.standard_normal(n, np.float32), rng.standard_normal(m, np.float32)
+        out = np.empty((n, m), np.float32)
+        number = max(20, 2_000_000 // (n * m))
+        plain = median_us(lambda: np.multiply(a[:, None], b[None, :], out=out), number)
+        helper = median_us(lambda: jit.outer(a, b, out), number)
+        print(f"| outer | {n} x {m} | {plain:.1f} | {helper:.1f} | {plain / helper:.2f}x |")
     for source, shape in ((np.array(1.0, np.float32), (128,)), (np.ones((1, 64), np.float32), (128, 64))):
         plain = median_us(lambda: np.broadcast_to(source, shape), 20_000)
         helper = median_us(lambda: broadcast_view(source, shape), 20_000)

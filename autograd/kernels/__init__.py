@@ -9,7 +9,8 @@ import os
 
 from . import reference
 
-NAMES = ("sigmoid", "relu_backward", "sigmoid_backward", "tanh_backward", "softmax_cross_entropy", "erf")
+NAMES = ("sigmoid", "relu_backward", "sigmoid_backward", "tanh_backward", "softmax_cross_entropy", "erf",
+         "outer")
 BACKEND = os.environ.get("AUTOGRAD_KERNELS", "numba")
 if BACKEND not in ("numba", "numpy"):
     raise ValueError(f"AUTOGRAD_KERNELS must be 'numba' or 'numpy', got {BACKEND!r}")

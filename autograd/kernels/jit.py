@@ -165,3 +165,20 @@ def erf(x):
     result = np.empty_like(x)  # the same row- or column-major layout as x
     _erf(flats[0], result.reshape(-1) if result.flags.c_contiguous else result.T.reshape(-1))
     return result
+
+
+@njit(**JIT)
+def _outer(a, b, out):
+    for i in range(a.size):
+        a_i = a[i]
+        for j in range(b.size):
+            out[i, j] = a_i * b[j]
+
+
+@functools.wraps(reference.outer)
+def outer(a, b, out):
+    # 2-5x numpy's broadcast multiply at every size measured (bench_kernels.py, "outer").
+    if not (a.dtype == b.dtype == out.dtype and a.dtype in FLOATS and out.flags.c_contiguous):
+        return reference.outer(a, b, out)
+    _outer(np.ascontiguousarray(a), np.ascontiguousarray(b), out)
+    return out

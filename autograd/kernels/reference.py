@@ -15,6 +15,12 @@ def sigmoid(x):
     return np.divide(1, out, out=out)
 
 
+def outer(a, b, out):
+    """The outer product of vectors a (n,) and b (m,) written into `out` (n, m): out[i, j] =
+    a[i] * b[j] (a weight's gradient at batch 1)."""
+    return np.multiply(a[:, None], b[None, :], out=out)
+
+
 def relu_backward(grad, out):
     """Gradient of relu from its output: grad where out > 0, else 0."""
     return grad * (out > 0)

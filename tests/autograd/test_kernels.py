@@ -114,7 +114,7 @@ def test_numpy_switch_runs_without_numba():
 def test_every_kernel_has_a_reference_and_a_test_here():
     for name in kernels.NAMES:
         assert callable(getattr(reference, name)), name
-    assert set(kernels.NAMES) == {*FROM_OUTPUT, "sigmoid", "softmax_cross_entropy", "erf"}
+    assert set(kernels.NAMES) == {*FROM_OUTPUT, "sigmoid", "softmax_cross_entropy", "erf", "outer"}
 
 
 def test_bind_falls_back_to_the_reference_where_no_compiled_version_exists(monkeypatch):
@@ -143,3 +143,30 @@ def test_erf_reference_at_known_values():
     # erf(0) = 0, erf(-x) = -erf(x), erf(1) = 0.8427007929497149 (Abramowitz and Stegun, table 7.1)
     values = reference.erf(np.array([0.0, 1.0, -1.0, 10.0]))
     np.testing.assert_allclose(values, [0.0, 0.8427007929497149, -0.8427007929497149, 1.0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("vectors", ["contiguous", "strided", "column of a matrix", "one element"])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_outer_agrees(vectors, order, dtype):
+    """out[i, j] = a[i] * b[j], exactly (one product per element), into a row-major `out` (the
+    loop) or a column-major one (the reference)."""
+    rng = np.random.default_rng(5)
+    a, b = {
+        "contiguous": lambda: (rng.standard_normal(37), rng.standard_normal(300)),
+        "strided": lambda: (rng.standard_normal(74)[::2], rng.standard_normal(600)[::2]),
+        "column of a matrix": lambda: (rng.standard_normal((37, 3))[:, 1], rng.standard_normal((2, 300))[1]),
+        "one element": lambda: (rng.standard_normal(1), rng.standard_normal(1)),
+    }[vectors]()
+    a, b = a.astype(dtype), b.astype(dtype)
+    target = np.empty((len(a), len(b)), dtype, order=order)
+    result = jit.outer(a, b, target)
+    assert result is target
+    np.testing.assert_array_equal(result, reference.outer(a, b, np.empty_like(target)))
+    np.testing.assert_array_equal(result, np.multiply.outer(a, b))
+
+
+def test_outer_of_mixed_dtypes_takes_the_reference():
+    a, b = np.arange(3, dtype=np.float32), np.arange(4, dtype=np.float64)
+    out = np.empty((3, 4))
+    np.testing.assert_array_equal(jit.outer(a, b, out), np.multiply.outer(a.astype(np.float64), b))
