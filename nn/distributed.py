@@ -94,6 +94,7 @@ def _by_dtype(tensors):
     return groups.items()
 
 
+@ag.capture_as_call
 def _broadcast_from_rank_0(tensors):
     """Overwrite every tensor's values with rank 0's, one broadcast per dtype."""
     for dtype, group in _by_dtype(tensors):
@@ -112,7 +113,8 @@ class DistributedDataParallel(Module):
     to all ranks; every backward through the wrapper ends by averaging the parameters' gradients
     over the ranks (one all-reduce of a flat buffer per dtype; a parameter that got no gradient
     counts as zeros). With `broadcast_buffers`, rank 0's buffers (BatchNorm's running statistics)
-    are sent again before each training forward. `nn.fit` sees it through `is_main_process`
+    are sent again before each training forward. Both are captured by `ag.compile` as calls,
+    which its replays make again. `nn.fit` sees it through `is_main_process`
     (only rank 0 shows progress) and `sum_over_processes` (metrics over every rank's samples).
 
     >>> import autograd as ag, nn
@@ -150,7 +152,10 @@ class DistributedDataParallel(Module):
         if world_size() > 1:
             for tensor in output if isinstance(output, (tuple, list)) else (output,):
                 if isinstance(tensor, ag.Tensor) and tensor.requires_grad:
-                    tensor.register_hook(self._queue_average)
+                    if ag.compiler.capturing():  # (a hook is not captured; the queued average is)
+                        self._queue_average(None)
+                    else:
+                        tensor.register_hook(self._queue_average)
         return output
 
     def _queue_average(self, grad):
@@ -160,6 +165,7 @@ class DistributedDataParallel(Module):
             self._average_queued = True
             queue_callback(self.average_gradients)
 
+    @ag.capture_as_call
     def average_gradients(self):
         """Replace each trainable parameter's gradient by its mean over the ranks (called after
         every backward through the wrapper; call it yourself after `ag.grad`-style passes)."""

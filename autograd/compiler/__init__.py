@@ -6,7 +6,7 @@ codegen.py  turns a plan into one Python function over local variables
 replay.py   runs that function under its guards and rebuilds the function's result
 compiled.py the compiled callable: signatures, guards, retracing, eager fallback, check=True
 """
-from .capture import capture_as_call
+from .capture import capture_as_call, capturing
 from .compiled import CompileCheckError, CompiledFunction, CompileWarning, compile
 
-__all__ = ["compile", "capture_as_call", "CompiledFunction", "CompileWarning", "CompileCheckError"]
+__all__ = ["compile", "capture_as_call", "capturing", "CompiledFunction", "CompileWarning", "CompileCheckError"]

@@ -256,6 +256,17 @@ def _leaves(value):
         yield value
 
 
+def capturing():
+    """Whether a compiled function is being captured now: for the rare code that must act
+    differently then, such as `DistributedDataParallel`, which queues its gradient average from
+    the forward rather than from a tensor hook (hooks are not captured).
+
+    >>> capturing()
+    False
+    """
+    return Recording.active is not None
+
+
 def capture_as_call(function):
     """Mark `function` (an optimiser's step, zero_grad, gradient clipping...) as one step of a
     compiled function: captured as a call and replayed by calling it again with the same

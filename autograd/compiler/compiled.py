@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from .. import creation, dtypes
+from .. import creation, dtypes, engine
 from ..grad_mode import _GradMode
 from ..tensor import Recording, Tensor
 from .capture import Recorder
@@ -86,6 +86,7 @@ class CompiledFunction:
     def _capture(self, signature, tensors, args, kwargs):
         recorder = Recorder()
         inputs = [recorder.input(t) for t in tensors]
+        queued = len(engine._queued)
         Recording.active = recorder
         try:
             result = self.fn(*args, **kwargs)
@@ -93,6 +94,7 @@ class CompiledFunction:
                 template, outputs = template_of(result, recorder)
         finally:
             Recording.active = None
+            del engine._queued[queued:]  # queued for a backward the function did not run (see `capturing`)
         self.captures += 1
         if recorder.failure is not None:
             self._give_up(recorder.failure)

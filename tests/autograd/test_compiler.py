@@ -387,3 +387,20 @@ def test_a_lone_sum_recomputing_its_elements_runs_over_all_of_them():
             assert compiled(a, b, c).item() == pytest.approx(f(a, b, c).item(), rel=1e-13)
     if ag.compiler.plan.FUSION:
         assert [("op", "Sum")] in _kernels(compiled)
+
+
+def test_a_callback_queued_in_a_capture_that_runs_no_backward_is_dropped():
+    """What code queues while captured (see `capturing`) belongs to the function's own backward:
+    without one, it must not run at the next, unrelated backward."""
+    calls = []
+
+    def double(x):
+        if ag.compiler.capturing():
+            ag.engine.queue_callback(lambda: calls.append("queued"))
+        return x * 2
+
+    compiled = ag.compile(double)
+    assert not ag.compiler.capturing()
+    np.testing.assert_array_equal(compiled(ag.ones(2)).data, [2.0, 2.0])
+    (ag.ones(2, requires_grad=True) * 3).sum().backward()
+    assert calls == []

@@ -2,6 +2,7 @@
 each rank trains with DistributedDataParallel and, beside it, one process's reference run, and
 saves both to OUT_DIR/rank<r>.npz for the test to compare."""
 import sys
+import warnings
 
 import numpy as np
 
@@ -25,9 +26,19 @@ def data(world):
     return TensorDataset(ag.tensor(inputs, dtype=ag.float64), ag.tensor(rng.integers(0, 3, len(inputs))))
 
 
-def train(model, loader, progress=False):
+def train(model, loader, progress=False, compile=False):
     optimizer = optim.Adam(model.parameters(), lr=0.05)
-    return nn.fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs=1, progress=progress)
+    return nn.fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs=1, progress=progress, compile=compile)
+
+
+def normalised_mlp(seed):
+    # No bias before the BatchNorm: its gradient would be rounding noise, which Adam blows up.
+    ag.manual_seed(seed)
+    return nn.Sequential(nn.Linear(5, 8, bias=False), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 3)).to(ag.float64)
+
+
+def state(model):
+    return np.concatenate([t.data.ravel().astype(np.float64) for t in model.state_dict().values()])
 
 
 def flat(model):
@@ -52,6 +63,18 @@ def main(out_dir):
     results["trained"], results["reference"] = flat(model.module), flat(reference)
     results["loss"], results["reference_loss"] = history.history["loss"], reference_history.history["loss"]
     results["steps"] = [len(DataLoader(dataset, BATCH, sampler=sampler))]
+
+    # The same under ag.compile, with BatchNorm's buffers sent from rank 0 before each forward:
+    # the broadcast and the gradient average are captured as calls, nothing runs eagerly.
+    loader = DataLoader(dataset, BATCH, sampler=sampler)
+    eager = distributed.DistributedDataParallel(normalised_mlp(seed=rank))
+    train(eager, loader)
+    compiled = distributed.DistributedDataParallel(normalised_mlp(seed=rank))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        train(compiled, loader, compile=True)
+    results["eager_state"], results["compiled_state"] = state(eager.module), state(compiled.module)
+    results["compile_warnings"] = "; ".join(str(warning.message) for warning in caught)
 
     # Ensemble members trained on different ranks, against the same members trained here.
     def train_member(member, i):

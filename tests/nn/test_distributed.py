@@ -43,6 +43,14 @@ def test_two_ranks_with_batch_b_train_as_one_process_with_batch_2b(ranks):
         assert np.abs(saved["trained"] - saved["wrapped"]).max() > 0.1  # the ten steps did move them
 
 
+def test_a_compiled_step_trains_as_the_eager_one_with_its_average_and_broadcast_captured(ranks):
+    for saved in ranks[0]:
+        assert str(saved["compile_warnings"]) == ""  # (a step that fell back to eager warns)
+        np.testing.assert_allclose(saved["compiled_state"], saved["eager_state"], rtol=1e-12, atol=1e-13)
+    # rank 1's running statistics are rank 0's, sent before its last forward, updated by its own batch
+    assert np.abs(ranks[0][0]["eager_state"] - ranks[0][1]["eager_state"]).max() > 0
+
+
 def test_epoch_metrics_are_averaged_over_every_rank_s_samples(ranks):
     for saved in ranks[0]:
         np.testing.assert_allclose(saved["loss"], saved["reference_loss"], rtol=1e-12)
