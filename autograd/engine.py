@@ -101,8 +101,10 @@ def _root_grads(outputs, output_grads, create_graph):
                 given = Tensor(given, dtype=output.dtype)
             if given.shape != output.shape:
                 raise RuntimeError(f"gradient has shape {given.shape} but the output has shape {output.shape}")
+            if given.dtype != output.dtype:  # through the op, which a compiled step replays
+                given = backends.TensorBackend.astype(given, output.dtype)
             if not create_graph:
-                given = given.data.astype(output.dtype, copy=False)
+                given = given.data
         grads.append(given)
     return grads
 

@@ -32,8 +32,8 @@ LONE_OPERATIONS = 2
 ARITHMETIC = {"+", "-", "*", "/", ">", ">=", "<", "<=", "==", "!=", "and", "or", "neg", "where", "maximum", "minimum",
               "abs", "sign", "total"}
 # A running total adds one element at a time, where numpy's sum adds several at once: a compiled
-# sum of squares with its backward is 1.7-2.4x faster fused up to 4,096 elements, 1.2x at 16,384
-# and even at 65,536 (bench_kernels.py, last table).
+# sum of squares with its backward is 1.7-2.4x faster fused up to 4,096 elements, 1.2x at 16,384,
+# and no faster at 65,536 (bench_kernels.py, last table).
 MAX_TOTAL = 16384
 
 
@@ -157,7 +157,10 @@ def _groups(steps, values):
     runs = _runs(steps, values)
     position = {id(step): index for index, step in enumerate(steps)}
     effects = [position[id(step)] for step in steps if step.kind in ("inplace", "call", "leaf", "grad")]
-    made_by = {n: step for run in runs for step in run for n in step.outputs if n is not None}
+    # Only runs that become kernels whatever their expressions (of several steps) offer their
+    # values for recomputing: a lone op left to numpy (a tanh) is loaded, not computed again.
+    made_by = {n: step for run in runs if len(run) >= MIN_GROUP for step in run
+               for n in step.outputs if n is not None}
     groups = [_build(run, values, made_by, position, effects) for run in runs]
     return [group for group in groups if group and (len(group.steps) >= MIN_GROUP or _worth_a_kernel(group))]
 
@@ -193,9 +196,14 @@ def _runs(steps, values):
     return [run for run in runs if run]
 
 
+def _sums_everything(step):
+    """Whether `step` is the forward or backward of a sum that may fuse as a total."""
+    return step.kind in ("op", "backward") and getattr(step.node, "fuses_as_total", False)
+
+
 def _is_total(step):
     """Whether `step` is the forward of a sum of the kind that, once in a run, ends it."""
-    return step.kind == "op" and getattr(step.node, "fuses_as_total", False)
+    return step.kind == "op" and _sums_everything(step)
 
 
 def _total_space(step, values):
@@ -209,8 +217,6 @@ def _total_space(step, values):
         return None
     if elements is None or total is None or total.shape != () or elements.dtype.kind != "f":
         return None
-    if total.dtype != elements.dtype:
-        return None
     if step.kind == "op" and elements.size > MAX_TOTAL:
         return None
     return elements.shape, elements.dtype
@@ -218,7 +224,7 @@ def _total_space(step, values):
 
 def _space(step, values):
     """(shape, dtype) of the elements a fusible step works on, or None if it is not fusible."""
-    if step.kind in ("op", "backward") and getattr(step.node, "fuses_as_total", False):
+    if _sums_everything(step):
         return _total_space(step, values)
     if not (step.kind == "add" or step.kind in ("op", "backward") and hasattr(step.node, "scalar")):
         return None
@@ -245,6 +251,7 @@ def _array(ref, values):
 
 def _build(run, values, made_by, position, effects):
     group = Group(*_space(run[0], values), list(run))  # (a total's result is 0-d: not its space)
+    made_by = {**made_by, **{n: step for step in run for n in step.outputs if n is not None}}
     start = position[id(run[0])]
     members = {id(step) for step in run}
     leaves = {}        # what a reference names -> Sym("in", k)
@@ -293,7 +300,7 @@ def _trace(step, value):
     inputs = [value(ref) for ref in step.inputs]
     if step.kind == "add":
         return (inputs[0] + inputs[1],)
-    if getattr(step.node, "fuses_as_total", False):
+    if _sums_everything(step):
         return (Sym("total", inputs[0]),) if step.kind == "op" else (inputs[0],)
     if step.kind == "op":
         return (step.node.scalar(SymbolicBackend, *inputs),)

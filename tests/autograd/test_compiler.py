@@ -350,17 +350,22 @@ def _kernels(compiled):
             for step in compiled.plans[0].steps if step.kind == "fused"]
 
 
-def test_a_lone_op_gets_a_kernel_only_for_several_arithmetic_operations():
-    """Between two matmuls, tanh's backward g (1 - t^2) (three operations) becomes a loop of its
-    own; tanh itself (numpy's vectorised tanh) and a lone sum of a matmul's result do not."""
+@pytest.mark.parametrize("second", ["the same weight", "another tensor"])
+def test_a_lone_op_gets_a_kernel_only_for_several_arithmetic_operations(second):
+    """Between two matmuls, tanh's backward g (1 - t^2) (three operations, t loaded) becomes a
+    loop of its own; tanh itself (numpy's vectorised tanh) and a lone sum of a matmul's result do
+    not. With another tensor as the second matmul's operand no gradient accumulation separates
+    tanh from its backward: t must still be loaded, not recomputed with a tanh."""
+    rng = np.random.default_rng(0)
+    v = ag.tensor(rng.standard_normal((4, 4)))
+
     def step(x, w):
         w.grad = None
-        loss = ((x @ w).tanh() @ w.T).sum()
+        loss = ((x @ w).tanh() @ (w.T if second == "the same weight" else v)).sum()
         loss.backward()
         return loss
 
     compiled = ag.compile(step)
-    rng = np.random.default_rng(0)
     w = ag.tensor(rng.standard_normal((4, 4)), requires_grad=True)
     for _ in range(3):
         x = ag.tensor(rng.standard_normal((3, 4)))
@@ -369,6 +374,30 @@ def test_a_lone_op_gets_a_kernel_only_for_several_arithmetic_operations():
         np.testing.assert_allclose(got_grad, w.grad.data, rtol=1e-12)
     if ag.compiler.plan.FUSION:
         assert _kernels(compiled) == [[("backward", "Tanh")]]
+        assert "tanh" not in _sources(compiled)
+
+
+def test_a_value_a_lone_op_left_to_numpy_made_is_loaded_not_recomputed():
+    """h = tanh(x @ w) is not a kernel of its own; the loop of (h @ w2) * 2 + h reads h."""
+    def forward(x, w, w2):
+        h = (x @ w).tanh()
+        return (h @ w2) * 2 + h
+
+    rng = np.random.default_rng(2)
+    x, w, w2 = (ag.tensor(rng.standard_normal(shape)) for shape in ((3, 4), (4, 4), (4, 4)))
+    compiled = ag.compile(forward)
+    with ag.no_grad():
+        for _ in range(2):
+            np.testing.assert_allclose(compiled(x, w, w2).data, forward(x, w, w2).data, rtol=1e-13)
+    if ag.compiler.plan.FUSION:
+        assert _kernels(compiled) == [[("op", "Mul"), ("op", "Add")]]
+        assert "tanh" not in _sources(compiled)
+
+
+def _sources(compiled):
+    """The source of every kernel of `compiled`'s first plan, joined."""
+    return "".join(ag.compiler.codegen.kernel_source(step.function)
+                   for step in compiled.plans[0].steps if step.kind == "fused")
 
 
 def test_a_lone_sum_recomputing_its_elements_runs_over_all_of_them():
@@ -404,3 +433,17 @@ def test_a_callback_queued_in_a_capture_that_runs_no_backward_is_dropped():
     np.testing.assert_array_equal(compiled(ag.ones(2)).data, [2.0, 2.0])
     (ag.ones(2, requires_grad=True) * 3).sum().backward()
     assert calls == []
+
+
+def test_a_gradient_of_another_dtype_given_to_backward_is_cast_at_every_call():
+    x = ag.tensor([0.0, 1.0, 2.0], dtype=ag.float64, requires_grad=True)
+
+    def step(seed):
+        x.grad = None
+        (x * x).backward(seed)
+
+    compiled = ag.compile(step)
+    for scale in (1.0, 2.0, 3.0):
+        compiled(ag.full((3,), scale, dtype=ag.float32))
+        assert x.grad.dtype == ag.float64
+        np.testing.assert_array_equal(x.grad.data, [0.0, 2 * scale, 4 * scale])
