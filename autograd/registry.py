@@ -157,7 +157,8 @@ SPECS = (
            lambda x, beta=1.0, threshold=20.0: np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta),
            (REAL,), _unary_cases() + _unary_cases(beta=2.0, threshold=1.0), elementwise=True),
     OpSpec("clamp", fn.clamp, lambda x, min=None, max=None: np.clip(x, min, max), (REAL,),
-           _unary_cases(min=-0.5, max=0.5) + _unary_cases(min=0.1) + _unary_cases(max=-0.2), elementwise=True),
+           _unary_cases(min=-0.5, max=0.5) + _unary_cases(min=0.1) + _unary_cases(max=-0.2)
+           + _unary_cases(min=0.5, max=-0.5), elementwise=True),  # (min > max: every element is max)
     OpSpec("where", fn.where, lambda a, b: np.where(a > 0, a, b), (NONZERO, REAL), _binary_cases(),
            elementwise=True, method=False, call=lambda a, b: fn.where(a > 0, a, b)),
     OpSpec("clone", fn.clone, np.copy, cases=_unary_cases(), elementwise=True),

@@ -319,6 +319,12 @@ class Clamp(Function):
     def forward(self, x, low, high):
         return np.clip(x, low, high)
 
+    def scalar(self, xp, x):
+        low, high = self.options["low"], self.options["high"]
+        if low is not None:
+            x = xp.maximum(x, low)
+        return x if high is None else xp.minimum(x, high)  # (min > max: every element is max)
+
     def backward(self, xp, grad, x):
         low, high = self.options["low"], self.options["high"]
         inside = True
