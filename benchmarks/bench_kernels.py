@@ -11,8 +11,10 @@ within the page, `optim/kernels/pages.py`); the last rows give Adam with state a
 start at the same page offset, for comparison. The third table times two helpers of `autograd/backends.py` against the numpy
 calls they replace: sums over leading dims (bias gradients) as a BLAS product with ones, and
 broadcast views made directly, and the outer product (a weight's gradient at batch 1) as a
-numba loop against numpy's broadcast multiply. The last table times a compiled sum of squares (forward and
+numba loop against numpy's broadcast multiply. The fused-totals table times a compiled sum of squares (forward and
 backward) with the sum fused into the loop as a running total and without (`fusion.MAX_TOTAL`).
+The last table times a compiled step calling one transcendental function, with the function
+inside the fused loop and left to numpy between loops of the rest (`fusion.LOOP_LIMITS`).
 """
 import os
 import timeit
@@ -66,6 +68,7 @@ def main():
     optimiser_updates(rng)
     backend_helpers(rng)
     fused_totals(rng)
+    loop_limits(rng)
 
 
 # Each update's arguments after (param, grad): the state arrays it takes, then its scalars; and
@@ -145,6 +148,36 @@ def fused_totals(rng):
             times.append(median_us(lambda: step(p, y), max(20, 200_000 // size)))
         print(f"| | {size:,} | {times[0]:.1f} | {times[1]:.1f} | {times[0] / times[1]:.2f}x |")
     fusion.MAX_TOTAL = largest
+
+
+# How each function of fusion.LOOP_LIMITS is called in loop_limits's step, on an argument >= 0.5.
+LOOP_FUNCTIONS = {"tanh": ag.tanh, "exp": ag.exp, "expm1": ag.expm1, "erf": ag.erf, "sigmoid": ag.sigmoid,
+                  "log": ag.log, "log1p": ag.log1p, "sin": ag.sin}
+
+
+def loop_limits(rng):
+    print("\n| compiled (f(z * z / 4 + 1/2) * t).sum() and its backward | elements | f in the loop µs | "
+          "f left to numpy µs | in the loop / left to numpy | fusion.LOOP_LIMITS[f] |\n|---|---|---|---|---|---|")
+    limits = dict(fusion.LOOP_LIMITS)
+    for name, function in LOOP_FUNCTIONS.items():
+        for size in (64, 256, 1_024, 4_096, 16_384):
+            z = ag.tensor(rng.standard_normal(size, np.float32), requires_grad=True)
+            t = ag.tensor(rng.standard_normal(size, np.float32))
+            times = []
+            for limit in (size, 0):
+                fusion.LOOP_LIMITS[name] = limit  # (read when a step is captured)
+
+                @ag.compile
+                def step(z, t):
+                    z.grad = None
+                    loss = (function(z * z * 0.25 + 0.5) * t).sum()
+                    loss.backward()
+                    return loss
+
+                times.append(median_us(lambda: step(z, t), max(20, 200_000 // size)))
+            print(f"| {name} | {size:,} | {times[0]:.1f} | {times[1]:.1f} | {times[0] / times[1]:.2f}x | "
+                  f"{limits[name]:,} |")
+        fusion.LOOP_LIMITS[name] = limits[name]
 
 
 if __name__ == "__main__":

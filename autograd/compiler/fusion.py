@@ -16,7 +16,13 @@ A sum of every element (an op that `fuses_as_total`, with a 0-d result) may end 
 running total of the loop (in float64), on up to `MAX_TOTAL` elements: a sum of squares is one
 pass, not two. Its backward, the 0-d gradient at every element, joins a run that reads it as a
 scalar, at any size.
+
+A loop pays where it saves numpy calls and passes over memory. numba computes a transcendental
+function one element at a time where numpy's is vectorised, so a loop calling one pays only up
+to a size (`LOOP_LIMITS`); past it that op is left to numpy, and the steps around it make loops
+of their own.
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,8 +39,17 @@ ARITHMETIC = {"+", "-", "*", "/", ">", ">=", "<", "<=", "==", "!=", "and", "or",
               "abs", "sign", "total"}
 # A running total adds one element at a time, where numpy's sum adds several at once: a compiled
 # sum of squares with its backward is 1.7-2.4x faster fused up to 4,096 elements, 1.2x at 16,384,
-# and no faster at 65,536 (bench_kernels.py, last table).
+# and no faster at 65,536 (bench_kernels.py, fused-totals table).
 MAX_TOTAL = 16384
+# Up to how many elements a loop calling one of these functions beats leaving that function to
+# numpy between loops of the rest (numpy's vectorised version outruns numba's scalar one by more
+# than a call costs): the largest power of two at which the loop was still as fast, in
+# bench_kernels.py's last table (exp2, cos, log2 and log10 taken as their measured kin). With no
+# limit, a tanh in a loop over 16,384 elements took 7.2x the time of the loops around numpy's
+# tanh. Other functions (sqrt, pow, floor, arctan, cosh...) paid or broke even in a loop at every
+# size up to 65,536 elements.
+LOOP_LIMITS = {"tanh": 64, "expm1": 128, "exp": 256, "exp2": 256, "erf": 1024, "sigmoid": 1024, "log": 2048,
+               "log2": 2048, "log10": 2048, "log1p": 2048, "sin": 2048, "cos": 2048}
 
 
 class Sym:
@@ -167,23 +182,43 @@ def _groups(steps, values):
 
 def _worth_a_kernel(group):
     """Whether a lone op's loop pays: LONE_OPERATIONS or more operations, all of them arithmetic."""
-    seen, stack = set(), list(group.made.values())
+    operations = _operations(group.made.values())
+    return len(operations) >= LONE_OPERATIONS and all(op in ARITHMETIC for op in operations)
+
+
+def _operations(syms):
+    """The operation of each distinct `Sym` that `syms` are made of (not counting leaves)."""
+    seen, stack, operations = set(), list(syms), []
     while stack:
         sym = stack.pop()
-        if id(sym) in seen or sym.op in ("in", "const"):
+        if not isinstance(sym, Sym) or id(sym) in seen or sym.op in ("in", "const"):
             continue
-        if sym.op not in ARITHMETIC:
-            return False
         seen.add(id(sym))
+        operations.append(sym.op)
         stack.extend(sym.args)
-    return len(seen) >= LONE_OPERATIONS
+    return operations
+
+
+def _beyond_loop_limits(step, elements):
+    """Whether `step` (traced on its own) calls a function of `LOOP_LIMITS` on more elements than
+    that function's limit: then numpy runs it, and the steps around it make loops of their own."""
+    if elements <= min(LOOP_LIMITS.values()):
+        return False
+    try:
+        syms = _trace(step, lambda ref: Sym("in", 0))
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
+        return False  # (not fusible at all: building its run finds that)
+    return any(elements > LOOP_LIMITS.get(op, elements) for op in _operations(syms))
 
 
 def _runs(steps, values):
-    """The runs of consecutive fusible steps over one (shape, dtype); a total ends its run."""
+    """The runs of consecutive fusible steps over one (shape, dtype); a total ends its run, and
+    a step calling a function beyond its loop limit is left out of any."""
     runs, run = [], []
     for step in steps:
         space = _space(step, values)
+        if space is not None and _beyond_loop_limits(step, math.prod(space[0])):
+            space = None
         if space is not None and run and space == _space(run[0], values):
             run.append(step)
         else:

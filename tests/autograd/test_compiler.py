@@ -400,6 +400,34 @@ def _sources(compiled):
                    for step in compiled.plans[0].steps if step.kind == "fused")
 
 
+@pytest.mark.parametrize("name", sorted(ag.compiler.fusion.LOOP_LIMITS))
+def test_a_loop_calls_a_transcendental_function_only_up_to_its_size_limit(name):
+    """(f(z * z / 4 + 1/2) * t).sum() with its backward: one loop calling f up to f's limit; past
+    it f is numpy's, and no loop calls it, while the arithmetic around it still makes loops. The
+    results equal the eager ones either way."""
+    function, limit = getattr(ag, name), ag.compiler.fusion.LOOP_LIMITS[name]
+    # how a fused loop's source calls f (sigmoid is written out with exp)
+    call = "np.exp(" if name == "sigmoid" else ag.compiler.codegen.CALLS[name] + "("
+
+    def step(z, t):
+        z.grad = None
+        loss = (function(z * z * 0.25 + 0.5) * t).sum()
+        loss.backward()
+        return loss
+
+    rng = np.random.default_rng(3)
+    for size in (limit, 2 * limit):
+        compiled = ag.compile(step)
+        for _ in range(2):
+            z, t = rng.standard_normal(size), ag.tensor(rng.standard_normal(size))
+            mine, theirs = ag.tensor(z, requires_grad=True), ag.tensor(z, requires_grad=True)
+            assert compiled(mine, t).item() == pytest.approx(step(theirs, t).item(), rel=1e-12)
+            np.testing.assert_allclose(mine.grad.data, theirs.grad.data, rtol=1e-12)
+        if ag.compiler.plan.FUSION:
+            assert (call in _sources(compiled)) == (size == limit)
+            assert _kernels(compiled)  # z * z / 4 + 1/2, and the product with t and its sum
+
+
 def test_a_lone_sum_recomputing_its_elements_runs_over_all_of_them():
     """p = 2ab is written for the matmul; the sum of p, alone in its run, recomputes 2ab in a
     loop of its own, which must run over all 15 elements (a 0-d result, a (5, 3) loop)."""
