@@ -152,7 +152,7 @@ def fused_totals(rng):
 
 # How each function of fusion.LOOP_LIMITS is called in loop_limits's step, on an argument >= 0.5.
 LOOP_FUNCTIONS = {"tanh": ag.tanh, "exp": ag.exp, "expm1": ag.expm1, "erf": ag.erf, "sigmoid": ag.sigmoid,
-                  "log": ag.log, "log1p": ag.log1p, "sin": ag.sin}
+                  "log": ag.log, "log1p": ag.log1p, "sin": ag.sin, "tan": ag.tan}
 
 
 def loop_limits(rng):

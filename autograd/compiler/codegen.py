@@ -7,6 +7,7 @@ generated source is kept on the replay (`source`) for reading and debugging.
 """
 import hashlib
 import importlib.util
+import math
 import os
 import pathlib
 import sys
@@ -201,6 +202,16 @@ CALLS.update({name: f"np.{name}" for name in (  # ops/math.py
     "floor", "ceil", "trunc", "rint", "copysign", "fmod", "remainder", "floor_divide")})
 
 
+def _number(value):
+    """`value` as a float literal numba reads (it knows no `inf` or `nan` name)."""
+    value = float(value)
+    if math.isnan(value):
+        return "np.nan"
+    if math.isinf(value):
+        return "np.inf" if value > 0 else "-np.inf"
+    return repr(value)
+
+
 def kernel_source(group):
     """The numba source of `group`'s loop: `kernel(n, in0, in1, ..., out0, ...)` over flat arrays
     (0-d inputs and totals come as one-element arrays; a total adds up in float64)."""
@@ -217,7 +228,7 @@ def kernel_source(group):
             expression = f"in{k}[0]" if group.input_is_scalar[k] else f"in{k}[i]"
         elif op == "const":
             value = args[0]
-            expression = repr(value) if isinstance(value, (bool, np.bool_)) else f"{dtype}({float(value)!r})"
+            expression = repr(value) if isinstance(value, (bool, np.bool_)) else f"{dtype}({_number(value)})"
         else:
             operands = [emit(a) for a in args]
             if op in INFIX:

@@ -46,10 +46,10 @@ MAX_TOTAL = 16384
 # than a call costs): the largest power of two at which the loop was still as fast, in
 # bench_kernels.py's last table (exp2, cos, log2 and log10 taken as their measured kin). With no
 # limit, a tanh in a loop over 16,384 elements took 7.2x the time of the loops around numpy's
-# tanh. Other functions (sqrt, pow, floor, arctan, cosh...) paid or broke even in a loop at every
+# tanh. Other functions (sqrt, pow, floor, arctan, sinh, cosh...) paid or broke even in a loop at every
 # size up to 65,536 elements.
-LOOP_LIMITS = {"tanh": 64, "expm1": 128, "exp": 256, "exp2": 256, "erf": 1024, "sigmoid": 1024, "log": 2048,
-               "log2": 2048, "log10": 2048, "log1p": 2048, "sin": 2048, "cos": 2048}
+LOOP_LIMITS = {"tanh": 64, "expm1": 128, "exp": 256, "exp2": 256, "tan": 256, "erf": 1024, "sigmoid": 1024,
+               "log": 2048, "log2": 2048, "log10": 2048, "log1p": 2048, "sin": 2048, "cos": 2048}
 
 
 class Sym:
@@ -303,9 +303,11 @@ def _build(run, values, made_by, position, effects):
     def value(ref):
         if isinstance(ref, Slot):
             maker = made_by.get(ref.number)
-            # Recompute a value another group made, unless something with effects ran since (or
-            # it is a total, which only its own loop computes).
+            # Recompute a value another group made, unless something with effects ran since, it
+            # is a total (which only its own loop computes), or it has another shape (a 0-d value
+            # would be computed again at every element).
             if maker is not None and (id(maker) in members or not _is_total(maker)
+                                      and values[ref.number].shape == group.shape
                                       and not any(position[id(maker)] < e < start for e in effects)):
                 return symbol_of(ref.number)
             return leaf(ref)

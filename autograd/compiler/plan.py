@@ -35,10 +35,13 @@ def make_plan(steps, inputs, outputs, values):
     `values[n]` is slot n's array at capture."""
     steps = _drop_unused(steps, outputs)
     for step in steps:
-        # A backward replays on the op record: it gets back the options it was recorded with and,
-        # for its input tensors, their shapes and dtypes (the values come as arguments).
-        if step.kind == "op" and step.node.seq is not None:
-            step.node.options, step.node.inputs = step.options, step.described
+        # An op's `scalar` (fusion) and its backward replay on the op record: it gets back the
+        # options it was recorded with (an op run without a gradient kept none) and, for a
+        # backward, its input tensors' shapes and dtypes (the values come as arguments).
+        if step.kind == "op":
+            step.node.options = step.options
+            if step.node.seq is not None:
+                step.node.inputs = step.described
     if FUSION:
         steps = fuse(steps, values, {ref.number for ref in outputs if isinstance(ref, Slot)})
     changed = {step.inputs[0].number for step in steps if step.kind == "inplace" and isinstance(step.inputs[0], Slot)}

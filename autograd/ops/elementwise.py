@@ -320,10 +320,11 @@ class Clamp(Function):
         return np.clip(x, low, high)
 
     def scalar(self, xp, x):
+        # The bound first: of two equal values (0.0 and -0.0) np.clip gives the bound.
         low, high = self.options["low"], self.options["high"]
         if low is not None:
-            x = xp.maximum(x, low)
-        return x if high is None else xp.minimum(x, high)  # (min > max: every element is max)
+            x = xp.maximum(low, x)
+        return x if high is None else xp.minimum(high, x)  # (min > max: every element is max)
 
     def backward(self, xp, grad, x):
         low, high = self.options["low"], self.options["high"]

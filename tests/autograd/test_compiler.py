@@ -428,6 +428,73 @@ def test_a_loop_calls_a_transcendental_function_only_up_to_its_size_limit(name):
             assert _kernels(compiled)  # z * z / 4 + 1/2, and the product with t and its sum
 
 
+@pytest.mark.parametrize("name, activation", [("Clamp", lambda y: y.clamp(-0.5, 0.5)),
+                                              ("LeakyRelu", lambda y: ag.leaky_relu(y, 0.1))])
+def test_an_op_run_without_gradients_joins_its_neighbours_loop(name, activation):
+    """Under no_grad an op keeps no record of its options; its loop needs them all the same."""
+    def forward(x):
+        y = activation(x * 3.0 + 1.0)
+        return (y * 2.0 - 1.0) * y
+
+    compiled = ag.compile(forward)
+    with ag.no_grad():
+        for seed in range(2):
+            x = ag.tensor(np.random.default_rng(seed).standard_normal((4, 5)))
+            np.testing.assert_allclose(compiled(x).data, forward(x).data, rtol=1e-13)  # (a loop may fuse a * b + c)
+    if ag.compiler.plan.FUSION:
+        assert any(("op", name) in kernel for kernel in _kernels(compiled))
+
+
+@pytest.mark.parametrize("bound", [np.inf, -np.inf, np.nan])
+def test_a_constant_that_is_not_a_finite_number_enters_a_loop(bound):
+    """inf and nan are numbers to numba only as np.inf and np.nan (a clamp with no upper bound
+    given as inf, a minimum with nan)."""
+    def forward(x):
+        return ag.minimum(x * 2.0, bound) * 0.5, ag.maximum(x * 2.0, -bound) * 0.5, (x * 2.0).clamp(-1.0, bound)
+
+    compiled = ag.compile(forward)
+    with ag.no_grad():
+        for seed in range(2):
+            x = ag.tensor(np.random.default_rng(seed).standard_normal(6))
+            for got, expected in zip(compiled(x), forward(x)):
+                np.testing.assert_array_equal(got.data, expected.data)
+    if ag.compiler.plan.FUSION:
+        assert _kernels(compiled)
+
+
+def test_a_clamp_in_a_loop_gives_np_clips_signed_zeros_and_nans():
+    """Of two equal values (0.0, -0.0) np.clip returns the bound; a NaN stays NaN."""
+    values = np.array([-0.0, 0.0, -1.5, 1.5, np.nan, np.inf, -np.inf])
+
+    def forward(x):
+        return (x * 1.0).clamp(min=0.0), (x * 1.0).clamp(max=-0.0), (x * 1.0).clamp(-0.0, 0.0)
+
+    compiled = ag.compile(forward)
+    with ag.no_grad():
+        for got, expected in zip(compiled(ag.tensor(values)), forward(ag.tensor(values))):
+            np.testing.assert_array_equal(got.data, expected.data)
+            np.testing.assert_array_equal(np.signbit(got.data), np.signbit(expected.data))
+
+
+def test_a_value_of_another_shape_is_loaded_not_computed_again_at_every_element():
+    """a = erf(3w) is 0-d; the loop over x's 5,000 elements reads it, rather than calling erf
+    5,000 times."""
+    def forward(w, x):
+        a = (w * 3.0).erf()
+        return ((x * a + 1.0) * x).sum()
+
+    rng = np.random.default_rng(4)
+    compiled = ag.compile(forward)
+    with ag.no_grad():
+        for _ in range(2):
+            w, x = ag.tensor(rng.standard_normal(())), ag.tensor(rng.standard_normal(5000))
+            assert compiled(w, x).item() == pytest.approx(forward(w, x).item(), rel=1e-12)
+    if ag.compiler.plan.FUSION:
+        loops = [step.function for step in compiled.plans[0].steps if step.kind == "fused"]
+        assert [group.shape for group in loops] == [(), (5000,)]
+        assert "erf" not in ag.compiler.codegen.kernel_source(loops[1])
+
+
 def test_a_lone_sum_recomputing_its_elements_runs_over_all_of_them():
     """p = 2ab is written for the matmul; the sum of p, alone in its run, recomputes 2ab in a
     loop of its own, which must run over all 15 elements (a 0-d result, a (5, 3) loop)."""
