@@ -38,9 +38,9 @@ LONE_OPERATIONS = 2
 ARITHMETIC = {"+", "-", "*", "/", ">", ">=", "<", "<=", "==", "!=", "and", "or", "neg", "where", "maximum", "minimum",
               "abs", "sign", "total"}
 # A running total adds one element at a time, where numpy's sum adds several at once: a compiled
-# sum of squares with its backward is 1.7-2.4x faster fused up to 4,096 elements, 1.2x at 16,384,
-# and no faster at 65,536 (bench_kernels.py, fused-totals table).
-MAX_TOTAL = 16384
+# sum of squares with its backward is 1.3-1.6x faster fused up to 1,024 elements, 1.1-1.3x at
+# 4,096, and 0.75-0.96x from 8,192 on (bench_kernels.py, fused-totals table, three runs).
+MAX_TOTAL = 4096
 # Up to how many elements a loop calling one of these functions beats leaving that function to
 # numpy between loops of the rest (numpy's vectorised version outruns numba's scalar one by more
 # than a call costs): the largest power of two at which the loop was still as fast, in
