@@ -188,15 +188,21 @@ def _worth_a_kernel(group):
 
 def _operations(syms):
     """The operation of each distinct `Sym` that `syms` are made of (not counting leaves)."""
-    seen, stack, operations = set(), list(syms), []
+    return [sym.op for sym in _syms(syms) if sym.op not in ("in", "const")]
+
+
+def _syms(roots):
+    """Every distinct `Sym` that `roots` are made of, leaves included."""
+    seen, stack, found = set(), list(roots), []
     while stack:
         sym = stack.pop()
-        if not isinstance(sym, Sym) or id(sym) in seen or sym.op in ("in", "const"):
+        if not isinstance(sym, Sym) or id(sym) in seen:
             continue
         seen.add(id(sym))
-        operations.append(sym.op)
-        stack.extend(sym.args)
-    return operations
+        found.append(sym)
+        if sym.op not in ("in", "const"):
+            stack.extend(sym.args)
+    return found
 
 
 def _beyond_loop_limits(step, elements):
@@ -329,7 +335,19 @@ def _build(run, values, made_by, position, effects):
     except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
         return None
     group.made = {n: computed[n] for step in run for n in step.outputs if n is not None}
+    _drop_unread_inputs(group)
     return group
+
+
+def _drop_unread_inputs(group):
+    """Keep only the inputs that a value of the group reads: a backward is handed inputs it does
+    not use (Add's gets both operands), and an input kept would have to be written to memory."""
+    leaves = sorted((sym for sym in _syms(group.made.values()) if sym.op == "in"), key=lambda sym: sym.args[0])
+    read = [sym.args[0] for sym in leaves]
+    for number, sym in enumerate(leaves):
+        sym.args = (number,)
+    group.inputs = [group.inputs[k] for k in read]
+    group.input_is_scalar = [group.input_is_scalar[k] for k in read]
 
 
 def _trace(step, value):

@@ -495,6 +495,31 @@ def test_a_value_of_another_shape_is_loaded_not_computed_again_at_every_element(
         assert "erf" not in ag.compiler.codegen.kernel_source(loops[1])
 
 
+def test_a_loop_is_handed_only_the_arrays_it_reads():
+    """Add's backward gets both operands and uses neither; tanh splits the run (257 elements,
+    beyond its loop limit). No loop may list an input it does not read, nor another loop write
+    an array only for that."""
+    def step(z, t):
+        z.grad = None
+        loss = ((z * 2 + 1).tanh() * t + z.exp()).sum()
+        loss.backward()
+        return loss
+
+    rng = np.random.default_rng(5)
+    compiled = ag.compile(step)
+    for _ in range(2):
+        z, t = rng.standard_normal(257), ag.tensor(rng.standard_normal(257))
+        mine, theirs = ag.tensor(z, requires_grad=True), ag.tensor(z, requires_grad=True)
+        assert compiled(mine, t).item() == pytest.approx(step(theirs, t).item(), rel=1e-12)
+        np.testing.assert_allclose(mine.grad.data, theirs.grad.data, rtol=1e-12)
+    if ag.compiler.plan.FUSION:
+        loops = [step.function for step in compiled.plans[0].steps if step.kind == "fused"]
+        assert len(loops) >= 3
+        for group in loops:
+            source = ag.compiler.codegen.kernel_source(group)
+            assert all(f"in{k}[" in source for k in range(len(group.inputs))), source
+
+
 def test_a_lone_sum_recomputing_its_elements_runs_over_all_of_them():
     """p = 2ab is written for the matmul; the sum of p, alone in its run, recomputes 2ab in a
     loop of its own, which must run over all 15 elements (a 0-d result, a (5, 3) loop)."""
