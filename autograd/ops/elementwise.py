@@ -320,11 +320,14 @@ class Clamp(Function):
         return np.clip(x, low, high)
 
     def scalar(self, xp, x):
-        # The bound first: of two equal values (0.0 and -0.0) np.clip gives the bound.
+        # xp.maximum(a, b) gives a on a tie: of 0.0 and -0.0, np.clip returns the bound when only
+        # one is given, x when both are.
         low, high = self.options["low"], self.options["high"]
-        if low is not None:
-            x = xp.maximum(low, x)
-        return x if high is None else xp.minimum(high, x)  # (min > max: every element is max)
+        if high is None:
+            return xp.maximum(low, x)
+        if low is None:
+            return xp.minimum(high, x)
+        return xp.minimum(xp.maximum(x, low), high)  # (min > max: every element is max)
 
     def backward(self, xp, grad, x):
         low, high = self.options["low"], self.options["high"]

@@ -463,11 +463,13 @@ def test_a_constant_that_is_not_a_finite_number_enters_a_loop(bound):
 
 
 def test_a_clamp_in_a_loop_gives_np_clips_signed_zeros_and_nans():
-    """Of two equal values (0.0, -0.0) np.clip returns the bound; a NaN stays NaN."""
+    """Of two equal values (0.0, -0.0) np.clip returns the bound when one is given, x when both
+    are; a NaN stays NaN."""
     values = np.array([-0.0, 0.0, -1.5, 1.5, np.nan, np.inf, -np.inf])
 
     def forward(x):
-        return (x * 1.0).clamp(min=0.0), (x * 1.0).clamp(max=-0.0), (x * 1.0).clamp(-0.0, 0.0)
+        y = x * 1.0
+        return y.clamp(min=0.0), y.clamp(max=-0.0), y.clamp(-0.0, 0.0), y.clamp(0.0, 1.0), y.clamp(-1.0, -0.0)
 
     compiled = ag.compile(forward)
     with ag.no_grad():
