@@ -320,14 +320,10 @@ class Clamp(Function):
         return np.clip(x, low, high)
 
     def scalar(self, xp, x):
-        # xp.maximum(a, b) gives a on a tie: of 0.0 and -0.0, np.clip returns the bound when only
-        # one is given, x when both are.
         low, high = self.options["low"], self.options["high"]
-        if high is None:
-            return xp.maximum(low, x)
-        if low is None:
-            return xp.minimum(high, x)
-        return xp.minimum(xp.maximum(x, low), high)  # (min > max: every element is max)
+        if low is not None:
+            x = xp.maximum(x, low)
+        return x if high is None else xp.minimum(x, high)  # (min > max: every element is max)
 
     def backward(self, xp, grad, x):
         low, high = self.options["low"], self.options["high"]
